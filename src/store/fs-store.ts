@@ -1,0 +1,332 @@
+/** The file-system backend: `.artifacts/<key>/<timestamp>.json`, atomic publishes, checked reads. */
+import { randomBytes } from "node:crypto";
+import { promises as fs, constants as fsc } from "node:fs";
+import path from "node:path";
+import { InvalidRecordError, UnsafePathError } from "../errors.js";
+import { DEFAULT_LIMITS, type ArtifactDraft, type ArtifactRecord, type Limits, type RunRecord } from "../types.js";
+import type { Attachment, ProblemSink, StoreBackend } from "./backend.js";
+import { assertKey, assertRunId, isValidFileName, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
+import { checkArtifactRecord, checkRunRecord } from "./validate.js";
+
+export const UNKEYED_DIR = "_unkeyed";
+export const RUNS_DIR = "_runs";
+export const TMP_DIR = "_tmp";
+
+export interface FsStoreOptions {
+  /** fsync every file before it is published; default true. */
+  durable?: boolean;
+  /** Caps applied on read and write; default DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+}
+
+// One clock for the whole process, so versions written by this process keep their order whatever the key.
+let lastMs = 0;
+function nextMs(after = 0): number {
+  lastMs = Math.max(Date.now(), lastMs + 1, after + 1);
+  return lastMs;
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return typeof err === "object" && err !== null && (err as NodeJS.ErrnoException).code === code;
+}
+
+export class FsStore implements StoreBackend {
+  readonly root: string;
+  readonly location: string;
+  readonly limits: Limits;
+  private readonly durable: boolean;
+
+  constructor(dir: string, options: FsStoreOptions = {}) {
+    this.root = path.resolve(dir);
+    this.location = dir;
+    this.durable = options.durable ?? true;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  /** The folder of a key (validated before any path is built) or of unkeyed artifacts. */
+  keyDir(key: string | null): string {
+    if (key === null) return path.join(this.root, UNKEYED_DIR);
+    assertKey(key);
+    return path.join(this.root, key);
+  }
+
+  private rel(...parts: string[]): string {
+    return path.join(this.location, ...parts);
+  }
+
+  async listKeys(report?: ProblemSink): Promise<string[]> {
+    const entries = await readDirOrEmpty(this.root);
+    const keys: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith("_") || entry.name.startsWith(".")) continue;
+      const problem = keyProblem(entry.name);
+      if (problem) {
+        report?.({ path: this.rel(entry.name), reason: `folder name breaks the key rule: ${problem}` });
+      } else if (entry.isSymbolicLink()) {
+        report?.({ path: this.rel(entry.name), reason: "key folder is a symbolic link; refused" });
+      } else if (entry.isDirectory()) {
+        keys.push(entry.name);
+      } else {
+        report?.({ path: this.rel(entry.name), reason: "not a folder" });
+      }
+    }
+    return keys.sort();
+  }
+
+  async listVersions(key: string | null, report?: ProblemSink): Promise<string[]> {
+    const dir = this.keyDir(key);
+    const entries = await readDirOrEmpty(dir);
+    const names: string[] = [];
+    for (const entry of entries) {
+      if (!entry.name.endsWith(".json")) continue; // attached images live beside the versions
+      const relPath = this.rel(key ?? UNKEYED_DIR, entry.name);
+      if (timestampOfFileName(entry.name) === null) {
+        report?.({ path: relPath, reason: "file name is not a version timestamp (YYYY-MM-DDTHH-mm-ss.SSSZ.json)" });
+      } else if (!entry.isFile()) {
+        report?.({ path: relPath, reason: entry.isSymbolicLink() ? "symbolic link; refused" : "not a regular file" });
+      } else {
+        names.push(entry.name);
+      }
+    }
+    return names.sort();
+  }
+
+  async readVersion(key: string | null, name: string): Promise<ArtifactRecord> {
+    const relPath = this.rel(key ?? UNKEYED_DIR, name);
+    const created = timestampOfFileName(name);
+    if (created === null) throw new InvalidRecordError(relPath, "file name is not a version timestamp");
+    const value = await this.readJson(path.join(this.keyDir(key), name), relPath);
+    const checked = checkArtifactRecord(value, this.limits);
+    if (!checked.ok) throw new InvalidRecordError(relPath, checked.reason);
+    const record = checked.value;
+    if (record.key !== key) {
+      throw new InvalidRecordError(relPath, `key ${JSON.stringify(record.key)} does not match its folder`);
+    }
+    if (record.created !== created) {
+      throw new InvalidRecordError(relPath, `created ${JSON.stringify(record.created)} does not match the file name`);
+    }
+    return record;
+  }
+
+  /** Reads and parses one JSON file: refuses symlinks, files over the size cap, and broken JSON. */
+  private async readJson(file: string, relPath: string): Promise<unknown> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+    } catch (err) {
+      if (isErrno(err, "ELOOP")) throw new InvalidRecordError(relPath, "symbolic link; refused");
+      throw new InvalidRecordError(relPath, `cannot read: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new InvalidRecordError(relPath, "not a regular file");
+      if (stat.size > this.limits.maxFileSize) {
+        throw new InvalidRecordError(relPath, `file of ${stat.size} bytes is over the ${this.limits.maxFileSize}-byte limit; skipped unread`);
+      }
+      const text = await handle.readFile("utf8");
+      try {
+        return JSON.parse(text);
+      } catch (err) {
+        throw new InvalidRecordError(relPath, `broken JSON: ${(err as Error).message}`, { cause: err });
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async publish(draft: ArtifactDraft, attachment?: Attachment): Promise<ArtifactRecord> {
+    const dir = await this.ensureDir(draft.key);
+    let attachedFile: string | undefined;
+    if (attachment) {
+      attachedFile = `${draft.id}${attachment.extension}`;
+      await this.publishBytes(attachment.bytes, path.join(dir, attachedFile), "link");
+    }
+    const base = attachedFile && draft.type === "image"
+      ? { ...draft, data: { ...(draft.data as object), file: attachedFile } }
+      : draft;
+    let ms = nextMs();
+    const tmp = this.tmpName();
+    try {
+      for (;;) {
+        const iso = new Date(ms).toISOString();
+        const record = { ...base, created: iso, updated: iso } as ArtifactRecord;
+        await this.writeTemp(tmp, serialize(record));
+        try {
+          await fs.link(tmp, path.join(dir, versionFileName(ms)));
+          return record;
+        } catch (err) {
+          if (!isErrno(err, "EEXIST")) throw err;
+          ms = nextMs(ms); // another writer took this millisecond: take the next one
+        }
+      }
+    } catch (err) {
+      if (attachedFile) await fs.rm(path.join(dir, attachedFile), { force: true });
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async replace(record: ArtifactRecord): Promise<void> {
+    const dir = this.keyDir(record.key);
+    await this.assertRealDir(dir);
+    const file = path.join(dir, versionFileName(Date.parse(record.created)));
+    await this.publishBytes(Buffer.from(serialize(record)), file, "rename");
+  }
+
+  async remove(record: ArtifactRecord): Promise<void> {
+    const dir = this.keyDir(record.key);
+    await this.assertRealDir(dir);
+    await fs.rm(path.join(dir, versionFileName(Date.parse(record.created))), { force: true });
+    if (record.type === "image" && "file" in record.data && isValidFileName(record.data.file)) {
+      await fs.rm(path.join(dir, record.data.file), { force: true });
+    }
+    if (record.key !== null) {
+      // The last version gone takes the key with it; a folder that still holds something stays.
+      await fs.rmdir(dir).catch(() => undefined);
+    }
+  }
+
+  async readAttachment(key: string | null, file: string): Promise<Buffer> {
+    if (!isValidFileName(file)) throw new UnsafePathError(file, "not a bare file name");
+    const relPath = this.rel(key ?? UNKEYED_DIR, file);
+    const handle = await fs.open(path.join(this.keyDir(key), file), fsc.O_RDONLY | fsc.O_NOFOLLOW).catch((err) => {
+      throw new InvalidRecordError(relPath, `cannot read attached file: ${(err as Error).message}`, { cause: err });
+    });
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile() || stat.size > this.limits.maxFileSize) {
+        throw new InvalidRecordError(relPath, "attached file is not a regular file under the size limit");
+      }
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async listRuns(report?: ProblemSink): Promise<RunRecord[]> {
+    const dir = path.join(this.root, RUNS_DIR);
+    const runs: RunRecord[] = [];
+    for (const entry of await readDirOrEmpty(dir)) {
+      if (!entry.name.endsWith(".json")) continue;
+      const relPath = this.rel(RUNS_DIR, entry.name);
+      try {
+        const run = await this.readRunFile(entry.name.slice(0, -5), relPath);
+        if (run) runs.push(run);
+      } catch (err) {
+        if (!(err instanceof InvalidRecordError)) throw err;
+        report?.({ path: err.path, reason: err.reason });
+      }
+    }
+    return runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async readRun(id: string): Promise<RunRecord | undefined> {
+    assertRunId(id);
+    try {
+      return await this.readRunFile(id, this.rel(RUNS_DIR, `${id}.json`));
+    } catch (err) {
+      if (err instanceof InvalidRecordError && isErrno(err.cause, "ENOENT")) return undefined;
+      throw err;
+    }
+  }
+
+  private async readRunFile(id: string, relPath: string): Promise<RunRecord> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new InvalidRecordError(relPath, "file name is not a run id");
+    const value = await this.readJson(path.join(this.root, RUNS_DIR, `${id}.json`), relPath);
+    const checked = checkRunRecord(value);
+    if (!checked.ok) throw new InvalidRecordError(relPath, checked.reason);
+    if (checked.value.id !== id) throw new InvalidRecordError(relPath, `id ${JSON.stringify(checked.value.id)} does not match the file name`);
+    return checked.value;
+  }
+
+  async writeRun(run: RunRecord): Promise<void> {
+    assertRunId(run.id);
+    const dir = await this.ensureReserved(RUNS_DIR);
+    await this.publishBytes(Buffer.from(serialize(run)), path.join(dir, `${run.id}.json`), "rename");
+  }
+
+  async createRunIfAbsent(run: RunRecord): Promise<boolean> {
+    assertRunId(run.id);
+    const dir = await this.ensureReserved(RUNS_DIR);
+    try {
+      await this.publishBytes(Buffer.from(serialize(run)), path.join(dir, `${run.id}.json`), "link");
+      return true;
+    } catch (err) {
+      if (isErrno(err, "EEXIST")) return false;
+      throw err;
+    }
+  }
+
+  async removeRun(id: string): Promise<void> {
+    assertRunId(id);
+    await fs.rm(path.join(this.root, RUNS_DIR, `${id}.json`), { force: true });
+  }
+
+  // ---- writing ----
+
+  /** Writes bytes to a temp file, then publishes them: `link` fails on an existing file, `rename` replaces it. */
+  private async publishBytes(bytes: Uint8Array, file: string, mode: "link" | "rename"): Promise<void> {
+    const tmp = this.tmpName();
+    try {
+      await this.writeTemp(tmp, bytes);
+      if (mode === "link") await fs.link(tmp, file);
+      else await fs.rename(tmp, file);
+    } finally {
+      if (mode === "link") await fs.rm(tmp, { force: true });
+    }
+  }
+
+  private async writeTemp(tmp: string, data: Uint8Array | string): Promise<void> {
+    await this.ensureReserved(TMP_DIR);
+    const handle = await fs.open(tmp, "w", 0o644);
+    try {
+      await handle.writeFile(data);
+      if (this.durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private tmpName(): string {
+    return path.join(this.root, TMP_DIR, `${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
+  }
+
+  /**
+   * Makes a key's folder (or `_unkeyed/`) and refuses one that is a symlink or not a plain folder. Not cached:
+   * another process may delete the folder (its last version gone) at any time.
+   */
+  private async ensureDir(key: string | null): Promise<string> {
+    const dir = this.keyDir(key);
+    await fs.mkdir(dir, { recursive: true });
+    await this.assertRealDir(dir);
+    return dir;
+  }
+
+  private async ensureReserved(name: string): Promise<string> {
+    const dir = path.join(this.root, name);
+    await fs.mkdir(dir, { recursive: true });
+    await this.assertRealDir(dir);
+    return dir;
+  }
+
+  private async assertRealDir(dir: string): Promise<void> {
+    const stat = await fs.lstat(dir).catch(() => undefined);
+    if (stat?.isSymbolicLink()) throw new UnsafePathError(dir, "a folder inside the store is a symbolic link");
+    if (stat && !stat.isDirectory()) throw new UnsafePathError(dir, "not a folder");
+  }
+}
+
+/** The bytes of a record file: two-space JSON with a final newline, so files diff well. */
+export function serialize(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+async function readDirOrEmpty(dir: string) {
+  try {
+    return await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return [];
+    throw err;
+  }
+}
