@@ -68,7 +68,9 @@ function checkRowCount(count: number, limits: Limits): void {
 export function normalizeTable(table: TableInput | unknown, columns: unknown, limits: Limits): TableData {
   if (Array.isArray(table)) {
     checkRowCount(table.length, limits);
-    if (table.length > 0 && table.every((row) => Array.isArray(row))) {
+    // An empty list with `columns` is an empty list of lists (a header and no rows).
+    const listOfLists = table.length > 0 ? table.every((row) => Array.isArray(row)) : columns !== undefined;
+    if (listOfLists) {
       const cols = columns === undefined ? null : checkColumns(columns);
       const rows = (table as unknown[][]).map((row, i) => row.map((cell, j) => toCell(cell, `table[${i}][${j}]`)));
       if (cols) {

@@ -30,13 +30,20 @@ export function currentRun(): RunContext & { fromEnv: boolean } {
   return { flowRunId: null, taskRunId: null, fromEnv: false };
 }
 
+// Outside runs this process already made sure of, per store: spares a write per artifact.
+const knownEnvRuns = new WeakMap<StoreBackend, Set<string>>();
+
 /** Makes the record of an outside run (ARTIFACTS_RUN_ID) once; concurrent writers agree on one record. */
 export async function ensureEnvRun(store: StoreBackend, id: string, now: Date = new Date()): Promise<void> {
+  let known = knownEnvRuns.get(store);
+  if (!known) knownEnvRuns.set(store, (known = new Set()));
+  if (known.has(id)) return;
   const name = process.env.ARTIFACTS_RUN_NAME || id;
   await store.createRunIfAbsent({
     formatVersion: FORMAT_VERSION, id, name: name.slice(0, 1024), kind: "flow", parentRunId: null,
     state: "unknown", error: null, startTime: now.toISOString(), endTime: null,
   });
+  known.add(id);
 }
 
 /** Wraps `fn` so that each call is a run of `kind`, recorded in the store's `_runs/`. */

@@ -5,7 +5,7 @@ import path from "node:path";
 import { InvalidRecordError, UnsafePathError } from "../errors.js";
 import { DEFAULT_LIMITS, type ArtifactDraft, type ArtifactRecord, type Limits, type RunRecord } from "../types.js";
 import type { Attachment, ProblemSink, StoreBackend } from "./backend.js";
-import { assertKey, assertRunId, isValidFileName, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
+import { assertKey, assertRunId, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
 import { checkArtifactRecord, checkRunRecord } from "./validate.js";
 
 export const UNKEYED_DIR = "_unkeyed";
@@ -75,6 +75,12 @@ export class FsStore implements StoreBackend {
 
   async listVersions(key: string | null, report?: ProblemSink): Promise<string[]> {
     const dir = this.keyDir(key);
+    // Reading through a symlinked key folder would read files from outside the store.
+    const folderProblem = await this.dirProblem(dir);
+    if (folderProblem) {
+      report?.({ path: this.rel(key ?? UNKEYED_DIR), reason: `${folderProblem}; refused` });
+      return [];
+    }
     const entries = await readDirOrEmpty(dir);
     const names: string[] = [];
     for (const entry of entries) {
@@ -95,7 +101,10 @@ export class FsStore implements StoreBackend {
     const relPath = this.rel(key ?? UNKEYED_DIR, name);
     const created = timestampOfFileName(name);
     if (created === null) throw new InvalidRecordError(relPath, "file name is not a version timestamp");
-    const value = await this.readJson(path.join(this.keyDir(key), name), relPath);
+    const dir = this.keyDir(key);
+    const folderProblem = await this.dirProblem(dir);
+    if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
+    const value = await this.readJson(path.join(dir, name), relPath);
     const checked = checkArtifactRecord(value, this.limits);
     if (!checked.ok) throw new InvalidRecordError(relPath, checked.reason);
     const record = checked.value;
@@ -139,13 +148,15 @@ export class FsStore implements StoreBackend {
     let attachedFile: string | undefined;
     if (attachment) {
       attachedFile = `${draft.id}${attachment.extension}`;
-      await this.publishBytes(attachment.bytes, path.join(dir, attachedFile), "link");
+      const target = path.join(dir, attachedFile);
+      await this.publishBytes(attachment.bytes, target, "link", () => this.ensureDir(draft.key));
     }
     const base = attachedFile && draft.type === "image"
       ? { ...draft, data: { ...(draft.data as object), file: attachedFile } }
       : draft;
     let ms = nextMs();
     const tmp = this.tmpName();
+    let remade = false;
     try {
       for (;;) {
         const iso = new Date(ms).toISOString();
@@ -155,6 +166,12 @@ export class FsStore implements StoreBackend {
           await fs.link(tmp, path.join(dir, versionFileName(ms)));
           return record;
         } catch (err) {
+          if (isErrno(err, "ENOENT") && !remade) {
+            // Another process deleted the key's last version (and its folder) between ensureDir and link.
+            remade = true;
+            await this.ensureDir(draft.key);
+            continue;
+          }
           if (!isErrno(err, "EEXIST")) throw err;
           ms = nextMs(ms); // another writer took this millisecond: take the next one
         }
@@ -190,7 +207,10 @@ export class FsStore implements StoreBackend {
   async readAttachment(key: string | null, file: string): Promise<Buffer> {
     if (!isValidFileName(file)) throw new UnsafePathError(file, "not a bare file name");
     const relPath = this.rel(key ?? UNKEYED_DIR, file);
-    const handle = await fs.open(path.join(this.keyDir(key), file), fsc.O_RDONLY | fsc.O_NOFOLLOW).catch((err) => {
+    const dir = this.keyDir(key);
+    const folderProblem = await this.dirProblem(dir);
+    if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
+    const handle = await fs.open(path.join(dir, file), fsc.O_RDONLY | fsc.O_NOFOLLOW).catch((err) => {
       throw new InvalidRecordError(relPath, `cannot read attached file: ${(err as Error).message}`, { cause: err });
     });
     try {
@@ -207,6 +227,11 @@ export class FsStore implements StoreBackend {
   async listRuns(report?: ProblemSink): Promise<RunRecord[]> {
     const dir = path.join(this.root, RUNS_DIR);
     const runs: RunRecord[] = [];
+    const folderProblem = await this.dirProblem(dir);
+    if (folderProblem) {
+      report?.({ path: this.rel(RUNS_DIR), reason: `${folderProblem}; refused` });
+      return runs;
+    }
     for (const entry of await readDirOrEmpty(dir)) {
       if (!entry.name.endsWith(".json")) continue;
       const relPath = this.rel(RUNS_DIR, entry.name);
@@ -232,8 +257,11 @@ export class FsStore implements StoreBackend {
   }
 
   private async readRunFile(id: string, relPath: string): Promise<RunRecord> {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) throw new InvalidRecordError(relPath, "file name is not a run id");
-    const value = await this.readJson(path.join(this.root, RUNS_DIR, `${id}.json`), relPath);
+    if (!isValidRunId(id)) throw new InvalidRecordError(relPath, "file name is not a run id");
+    const dir = path.join(this.root, RUNS_DIR);
+    const folderProblem = await this.dirProblem(dir);
+    if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
+    const value = await this.readJson(path.join(dir, `${id}.json`), relPath);
     const checked = checkRunRecord(value);
     if (!checked.ok) throw new InvalidRecordError(relPath, checked.reason);
     if (checked.value.id !== id) throw new InvalidRecordError(relPath, `id ${JSON.stringify(checked.value.id)} does not match the file name`);
@@ -266,12 +294,21 @@ export class FsStore implements StoreBackend {
   // ---- writing ----
 
   /** Writes bytes to a temp file, then publishes them: `link` fails on an existing file, `rename` replaces it. */
-  private async publishBytes(bytes: Uint8Array, file: string, mode: "link" | "rename"): Promise<void> {
+  private async publishBytes(
+    bytes: Uint8Array, file: string, mode: "link" | "rename", remakeDir?: () => Promise<unknown>,
+  ): Promise<void> {
     const tmp = this.tmpName();
+    const put = () => (mode === "link" ? fs.link(tmp, file) : fs.rename(tmp, file));
     try {
       await this.writeTemp(tmp, bytes);
-      if (mode === "link") await fs.link(tmp, file);
-      else await fs.rename(tmp, file);
+      try {
+        await put();
+      } catch (err) {
+        // The target folder vanished under us (another process removed its last file): make it again, once.
+        if (!remakeDir || !isErrno(err, "ENOENT")) throw err;
+        await remakeDir();
+        await put();
+      }
     } finally {
       if (mode === "link") await fs.rm(tmp, { force: true });
     }
@@ -298,22 +335,34 @@ export class FsStore implements StoreBackend {
    */
   private async ensureDir(key: string | null): Promise<string> {
     const dir = this.keyDir(key);
-    await fs.mkdir(dir, { recursive: true });
-    await this.assertRealDir(dir);
+    await this.makeRealDir(dir);
     return dir;
   }
 
   private async ensureReserved(name: string): Promise<string> {
     const dir = path.join(this.root, name);
-    await fs.mkdir(dir, { recursive: true });
-    await this.assertRealDir(dir);
+    await this.makeRealDir(dir);
     return dir;
   }
 
+  /** Checks before making, so a dangling symlink is refused too instead of failing with a raw EEXIST. */
+  private async makeRealDir(dir: string): Promise<void> {
+    await this.assertRealDir(dir);
+    await fs.mkdir(dir, { recursive: true });
+    await this.assertRealDir(dir);
+  }
+
   private async assertRealDir(dir: string): Promise<void> {
+    const problem = await this.dirProblem(dir);
+    if (problem) throw new UnsafePathError(dir, problem);
+  }
+
+  /** Why a folder inside the store cannot be used (a symlink, not a folder), or null (also when it is missing). */
+  private async dirProblem(dir: string): Promise<string | null> {
     const stat = await fs.lstat(dir).catch(() => undefined);
-    if (stat?.isSymbolicLink()) throw new UnsafePathError(dir, "a folder inside the store is a symbolic link");
-    if (stat && !stat.isDirectory()) throw new UnsafePathError(dir, "not a folder");
+    if (stat?.isSymbolicLink()) return "a folder inside the store is a symbolic link";
+    if (stat && !stat.isDirectory()) return "not a folder";
+    return null;
   }
 }
 

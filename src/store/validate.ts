@@ -25,8 +25,16 @@ const RUN_FIELDS = new Set([
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
+/** An ISO UTC time as toISOString writes it; the round trip refuses dates that do not exist (Feb 30). */
 function isIso(v: unknown): v is string {
-  return typeof v === "string" && ISO_RE.test(v) && !Number.isNaN(Date.parse(v));
+  if (typeof v !== "string" || !ISO_RE.test(v)) return false;
+  const ms = Date.parse(v);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === v;
+}
+/** Why an object has other fields than `allowed`, or null. */
+function extraField(obj: Record<string, unknown>, allowed: readonly string[], where: string): string | null {
+  const extra = Object.keys(obj).find((k) => !allowed.includes(k));
+  return extra === undefined ? null : `unknown field ${JSON.stringify(extra)} in ${where}`;
 }
 function byteLength(s: string): number {
   return Buffer.byteLength(s, "utf8");
@@ -48,6 +56,8 @@ function dataProblem(type: string, data: unknown, limits: Limits): string | null
       return null;
     case "link": {
       if (!isObject(data)) return "data of a link artifact must be an object";
+      const extra = extraField(data, ["url", "text"], "data");
+      if (extra) return extra;
       const url = urlProblem(data.url, LINK_PROTOCOLS);
       if (url) return `data.url ${JSON.stringify(data.url)}: ${url}`;
       if (data.text !== null && typeof data.text !== "string") return "data.text must be a string or null";
@@ -55,16 +65,22 @@ function dataProblem(type: string, data: unknown, limits: Limits): string | null
     }
     case "image": {
       if (!isObject(data)) return "data of an image artifact must be an object";
+      const extra = extraField(data, "url" in data ? ["url"] : ["file", "mediaType"], "data");
+      if (extra) return extra;
       if ("url" in data) {
         const url = urlProblem(data.url, IMAGE_PROTOCOLS);
         return url ? `data.url ${JSON.stringify(data.url)}: ${url}` : null;
       }
       if (!isValidFileName(data.file)) return `data.file ${JSON.stringify(data.file)} is not a bare file name`;
+      // A .json name would point at a version: deleting the image would delete that version.
+      if (/\.json$/i.test(data.file)) return `data.file ${JSON.stringify(data.file)} cannot be a .json file`;
       if (!MEDIA_TYPES.has(data.mediaType as string)) return `data.mediaType ${JSON.stringify(data.mediaType)} is not allowed`;
       return null;
     }
     case "table": {
       if (!isObject(data)) return "data of a table artifact must be an object";
+      const extra = extraField(data, ["columns", "rows"], "data");
+      if (extra) return extra;
       const { columns, rows } = data;
       if (columns !== null && !(Array.isArray(columns) && columns.every((c) => typeof c === "string"))) {
         return "data.columns must be a list of strings or null";
