@@ -67,6 +67,9 @@ export class CliError extends ArtifactPressError {
   }
 }
 
+/** Markdown the site cannot render safely (nested too deep, or it overflows the parser): the file is skipped. */
+export class MarkdownError extends ArtifactPressError {}
+
 /** Quotes a value for a message, cut to a readable length. */
 export function quote(value: unknown): string {
   let text: string;
