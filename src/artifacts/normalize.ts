@@ -92,10 +92,13 @@ export function normalizeTable(table: TableInput | unknown, columns: unknown, li
       );
       return { columns: cols, rows };
     }
-    const bad = table.findIndex((row) => !Array.isArray(row) && !isPlainObject(row));
+    // Name the first row that is neither a list nor a record, else the first whose shape differs from row 0's.
+    const shape = (row: unknown) => (Array.isArray(row) ? "list" : isPlainObject(row) ? "record" : "other");
+    let bad = table.findIndex((row) => shape(row) === "other");
+    if (bad === -1) bad = table.findIndex((row) => shape(row) !== shape(table[0]));
     throw new InvalidArtifactError(
-      `table[${bad === -1 ? 0 : bad}]`,
-      bad === -1 ? table[0] : table[bad],
+      `table[${bad}]`,
+      table[bad],
       "a table is a list of records, a list of lists, or a record of lists (not a mix)",
     );
   }

@@ -11,6 +11,8 @@ import { checkArtifactRecord, checkRunRecord } from "./validate.js";
 export const UNKEYED_DIR = "_unkeyed";
 export const RUNS_DIR = "_runs";
 export const TMP_DIR = "_tmp";
+/** How often a publish re-makes a key folder that another process removed under it before giving up. */
+const REMAKE_ATTEMPTS = 10;
 
 export interface FsStoreOptions {
   /** fsync every file before it is published; default true. */
@@ -156,7 +158,7 @@ export class FsStore implements StoreBackend {
       : draft;
     let ms = nextMs();
     const tmp = this.tmpName();
-    let remade = false;
+    let remakes = 0;
     try {
       for (;;) {
         const iso = new Date(ms).toISOString();
@@ -166,9 +168,9 @@ export class FsStore implements StoreBackend {
           await fs.link(tmp, path.join(dir, versionFileName(ms)));
           return record;
         } catch (err) {
-          if (isErrno(err, "ENOENT") && !remade) {
+          if (isErrno(err, "ENOENT") && remakes < REMAKE_ATTEMPTS) {
             // Another process deleted the key's last version (and its folder) between ensureDir and link.
-            remade = true;
+            remakes++;
             await this.ensureDir(draft.key);
             continue;
           }
@@ -301,13 +303,15 @@ export class FsStore implements StoreBackend {
     const put = () => (mode === "link" ? fs.link(tmp, file) : fs.rename(tmp, file));
     try {
       await this.writeTemp(tmp, bytes);
-      try {
-        await put();
-      } catch (err) {
-        // The target folder vanished under us (another process removed its last file): make it again, once.
-        if (!remakeDir || !isErrno(err, "ENOENT")) throw err;
-        await remakeDir();
-        await put();
+      for (let remakes = 0; ; remakes++) {
+        try {
+          await put();
+          break;
+        } catch (err) {
+          // The target folder vanished under us (another process removed its last file): make it again.
+          if (!remakeDir || !isErrno(err, "ENOENT") || remakes >= REMAKE_ATTEMPTS) throw err;
+          await remakeDir();
+        }
       }
     } finally {
       if (mode === "link") await fs.rm(tmp, { force: true });
@@ -345,11 +349,30 @@ export class FsStore implements StoreBackend {
     return dir;
   }
 
-  /** Checks before making, so a dangling symlink is refused too instead of failing with a raw EEXIST. */
+  /**
+   * Makes a folder directly inside the root, refusing a symlink (dangling ones too) or a file in its place.
+   * Another process may remove the folder at any moment (its last version deleted), so it loops until it sees
+   * a real folder; recursive mkdir is avoided since it fails with ENOENT in that race.
+   */
   private async makeRealDir(dir: string): Promise<void> {
-    await this.assertRealDir(dir);
-    await fs.mkdir(dir, { recursive: true });
-    await this.assertRealDir(dir);
+    for (let attempt = 0; ; attempt++) {
+      const stat = await fs.lstat(dir).catch((err) => {
+        if (isErrno(err, "ENOENT")) return undefined;
+        throw err;
+      });
+      if (stat) {
+        if (stat.isSymbolicLink()) throw new UnsafePathError(dir, "a folder inside the store is a symbolic link");
+        if (!stat.isDirectory()) throw new UnsafePathError(dir, "not a folder");
+        return;
+      }
+      if (attempt >= REMAKE_ATTEMPTS) throw new UnsafePathError(dir, "the folder keeps vanishing while it is made");
+      try {
+        await fs.mkdir(dir);
+      } catch (err) {
+        if (isErrno(err, "ENOENT")) await fs.mkdir(this.root, { recursive: true }); // the store itself is new
+        else if (!isErrno(err, "EEXIST")) throw err;
+      }
+    }
   }
 
   private async assertRealDir(dir: string): Promise<void> {
