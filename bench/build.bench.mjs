@@ -1,0 +1,214 @@
+/**
+ * `npm run bench -- build [--repeat=3] [--seed=1] [--large] [--large-repeat=1]`: our cold build of the 10,000-artifact
+ * synthetic store against Hugo and Eleventy 3 building the same content as 10,000 Markdown pages, in the same run;
+ * then our no-change rebuild, and with `--large` our build of the 100,000-artifact store. Every build is a child
+ * process with a fresh output folder; the figure is the median wall time, with the peak RSS of the process tree.
+ * Flags take `=` (the dispatcher passes on only the arguments that start with a dash).
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { cachedStore, DEFAULT_PARAMS, LARGE_PARAMS } from "./synth.mjs";
+import { PEERS_VERSION, writePeerSites } from "./peers.mjs";
+import { median, timeChild } from "./measure.mjs";
+import { eleventyBuilder, hugoBuilder, ourBuilder, ourPages } from "./tools.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const work = path.join(here, ".work");
+const log = (line) => console.log(`  · ${line}`);
+
+function parseFlags(flags) {
+  const opts = { repeat: 3, seed: DEFAULT_PARAMS.seed, large: false, largeRepeat: 1 };
+  for (const flag of flags) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(flag);
+    if (!m) throw new Error(`build bench: unexpected flag ${JSON.stringify(flag)}`);
+    const [, name, value] = m;
+    if (name === "large") opts.large = true;
+    else if (name === "repeat" || name === "seed" || name === "large-repeat") {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < (name === "seed" ? 0 : 1)) throw new Error(`build bench: --${name} needs an integer, got ${JSON.stringify(value)}`);
+      opts[name === "large-repeat" ? "largeRepeat" : name] = n;
+    } else throw new Error(`build bench: unknown flag ${JSON.stringify(flag)} (known: --repeat=N --seed=N --large --large-repeat=N)`);
+  }
+  return opts;
+}
+
+/** The peers' sites for a store, made once per store and peers version. */
+function cachedPeers(storeDir) {
+  const dir = path.join(work, "peers", `${path.basename(storeDir)}-p${PEERS_VERSION}`);
+  const done = `${dir}.done.json`;
+  if (fs.existsSync(done) && fs.existsSync(dir)) return JSON.parse(fs.readFileSync(done, "utf8"));
+  log("writing the peers' Markdown pages …");
+  const sites = writePeerSites(storeDir, dir);
+  fs.writeFileSync(done, JSON.stringify(sites));
+  return sites;
+}
+
+/** A fresh, empty folder (its previous content removed). */
+function fresh(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Our cold build: fresh output, and a fresh working folder and cache home, so no render cache of a previous run
+ * helps (XDG_CACHE_HOME and ARTIFACTS_CACHE_DIR point into that folder). `rebuild` runs the same build again onto
+ * the previous output with the same cache and nothing changed.
+ */
+function oursContender(ours, store, tag) {
+  const out = path.join(work, "out", `ours-${tag}`);
+  const cwd = path.join(work, "cwd", `ours-${tag}`);
+  const env = { ...process.env, XDG_CACHE_HOME: path.join(cwd, "xdg-cache"), ARTIFACTS_CACHE_DIR: path.join(cwd, "cache"), NO_COLOR: "1" };
+  const [cmd, args] = ours.command(store, out);
+  return {
+    out,
+    async cold() {
+      fresh(cwd);
+      fs.rmSync(out, { recursive: true, force: true });
+      return timeChild(cmd, args, { cwd, env });
+    },
+    rebuild: () => timeChild(cmd, args, { cwd, env }),
+  };
+}
+
+function peerContender(tool, input) {
+  const out = path.join(work, "out", tool.name.split(" ")[0]);
+  const [cmd, args] = tool.command(input, out);
+  return {
+    out,
+    async cold() {
+      fs.rmSync(out, { recursive: true, force: true });
+      return timeChild(cmd, args, { cwd: tool.cwd(input) });
+    },
+  };
+}
+
+/** Keeps one tool's figures; a failed run stops that tool (its later rounds are skipped). */
+function tally(name) {
+  return { name, times: [], rss: [], failure: null, summary: "" };
+}
+
+function record(t, r, label) {
+  if (r.code !== 0) {
+    t.failure = `${label} exit ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ")}`;
+    return;
+  }
+  t.times.push(r.seconds);
+  t.rss.push(r.peakRssMb);
+  t.summary = r.stdout.trim().split("\n").pop() ?? "";
+  log(`${label}: ${r.seconds.toFixed(2)} s, ${r.peakRssMb.toFixed(0)} MB`);
+}
+
+function table(rows) {
+  const header = ["tool", "median s", "runs (s)", "peak RSS MB", "pages", "time vs ours"];
+  const cells = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => (i === 0 || i === 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(" | ")} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 || i === 2 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+const secs = (list) => list.map((s) => s.toFixed(2)).join(" ");
+const mb = (list) => (list.length ? Math.max(...list).toFixed(0) : "–");
+
+/** `inject.ours` stands in for our builder (the bench's own check uses it before the site builder exists). */
+export default async function buildBench(flags = [], inject = {}) {
+  const opts = parseFlags(flags);
+  fs.mkdirSync(work, { recursive: true });
+  const params = { ...DEFAULT_PARAMS, seed: opts.seed };
+  const { dir: store, summary } = await cachedStore(params, log);
+  log(`store: ${path.relative(process.cwd(), store)} (${summary.params.artifacts} artifacts, ${summary.keys} keys, ${summary.runs} runs, ${(summary.bytes / 1e6).toFixed(1)} MB)`);
+  const peers = cachedPeers(store);
+  const expected = summary.params.artifacts;
+  const results = { date: new Date().toISOString().slice(0, 10), machine: machine(), params, repeat: opts.repeat, tools: {} };
+  if (results.machine.loadavg[0] > 0.5) log(`load average ${results.machine.loadavg[0].toFixed(2)} before the bench: other work shares the cores, figures are noisy`);
+
+  // Everyone that can run, interleaved round by round, so a burst of outside load hits every tool alike.
+  const ours = inject.ours ?? (await ourBuilder());
+  const tools = [hugoBuilder(), eleventyBuilder()];
+  const contenders = [];
+  if (ours.available) contenders.push({ key: "ours", label: "ours cold", t: tally("ours (cold)"), c: oursContender(ours, store, "10k"), pages: ourPages });
+  for (const tool of tools.filter((x) => x.available)) {
+    const input = tool.name.startsWith("hugo") ? peers.hugo : peers.eleventy;
+    contenders.push({ key: tool.name.split(" ")[0], label: tool.name, t: tally(tool.name), c: peerContender(tool, input), pages: tool.pages, html: tool.html });
+  }
+  for (let round = 1; round <= opts.repeat; round++) {
+    for (const x of contenders) {
+      if (!x.t.failure) record(x.t, await x.c.cold(), `${x.label} #${round}`);
+    }
+  }
+  // Every artifact must have its page, or the comparison is not honest.
+  for (const x of contenders) {
+    if (x.t.failure) continue;
+    x.t.pages = x.pages(x.c.out);
+    x.t.html = x.html ? x.html(x.c.out) : x.t.pages;
+    if (x.t.pages !== expected) x.t.failure = `rendered ${x.t.pages} artifact pages, expected ${expected}`;
+  }
+  const rebuild = tally("ours (no-change rebuild)");
+  const oursX = contenders.find((x) => x.key === "ours");
+  if (oursX && !oursX.t.failure) {
+    for (let round = 1; round <= opts.repeat; round++) {
+      if (!rebuild.failure) record(rebuild, await oursX.c.rebuild(), `ours no-change rebuild #${round}`);
+    }
+  }
+
+  const rows = [];
+  const ourMedian = oursX && !oursX.t.failure ? median(oursX.t.times) : null;
+  if (!ours.available) rows.push(["ours", "not available", ours.reason, "", "", ""]);
+  for (const x of contenders) {
+    results.tools[x.key] = { ...x.t, median: x.t.failure ? null : median(x.t.times), peakRssMb: x.t.rss.length ? Math.max(...x.t.rss) : null };
+    if (x.t.failure) {
+      rows.push([x.t.name, "failed", x.t.failure, "", x.t.pages ?? "", ""]);
+      continue;
+    }
+    const m = median(x.t.times);
+    const ratio = x.key === "ours" ? "1.00×" : ourMedian ? `${(m / ourMedian).toFixed(2)}×` : "ours pending";
+    const pages = x.t.html > x.t.pages ? `${x.t.pages} (+${x.t.html - x.t.pages})` : x.t.pages;
+    rows.push([x.t.name, m.toFixed(2), secs(x.t.times), mb(x.t.rss), pages, ratio]);
+    if (x.key === "ours") {
+      results.tools.oursRebuild = { ...rebuild, median: rebuild.failure ? null : median(rebuild.times) };
+      if (rebuild.failure) rows.push([rebuild.name, "failed", rebuild.failure, "", "", ""]);
+      else {
+        const rm = median(rebuild.times);
+        rows.push([rebuild.name, rm.toFixed(2), secs(rebuild.times), mb(rebuild.rss), "", `${((rm / m) * 100).toFixed(0)} % of cold`]);
+      }
+    }
+  }
+  for (const tool of tools.filter((x) => !x.available)) rows.push([tool.reason.split(" ")[0], "not available", tool.reason, "", "", ""]);
+
+  if (opts.large) {
+    const { dir: big, summary: bigSummary } = await cachedStore({ ...LARGE_PARAMS, seed: opts.seed }, log);
+    log(`large store: ${bigSummary.params.artifacts} artifacts, ${bigSummary.keys} keys, ${bigSummary.runs} runs, ${(bigSummary.bytes / 1e6).toFixed(0)} MB, generated in ${bigSummary.seconds} s`);
+    if (ours.available) {
+      const t = tally("ours, 100k store (cold)");
+      const c = oursContender(ours, big, "100k");
+      for (let round = 1; round <= opts.largeRepeat && !t.failure; round++) record(t, await c.cold(), `ours 100k cold #${round}`);
+      if (!t.failure) {
+        t.pages = ourPages(c.out);
+        if (t.pages !== bigSummary.params.artifacts) t.failure = `wrote ${t.pages} artifact pages, expected ${bigSummary.params.artifacts}`;
+      }
+      results.tools.oursLarge = { ...t, median: t.failure ? null : median(t.times), peakRssMb: t.rss.length ? Math.max(...t.rss) : null };
+      if (t.failure) rows.push([t.name, "failed", t.failure, "", "", ""]);
+      else {
+        const m = median(t.times);
+        rows.push([t.name, m.toFixed(2), secs(t.times), mb(t.rss), t.pages, ourMedian ? `${(m / ourMedian).toFixed(2)}× the 10k time` : ""]);
+      }
+    } else rows.push(["ours, 100k store", "not available", ours.reason, "", "", ""]);
+  }
+
+  results.machine.loadavgAfter = os.loadavg();
+  console.log(`\nBuild of the ${expected.toLocaleString("en-US")}-artifact synthetic store (seed ${opts.seed}), median of ${opts.repeat}, ${results.machine.cpus} cores, Node ${process.versions.node}`);
+  console.log("(time vs ours = that tool's median / our cold median; pages = artifact pages in the output (+ other html pages))\n");
+  console.log(table(rows));
+  if (results.tools.ours?.summary) console.log(`\nour summary line: ${results.tools.ours.summary}`);
+  const file = path.join(work, "build-results.json");
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nraw figures: ${path.relative(process.cwd(), file)}`);
+  return results;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpu: cpus[0]?.model ?? "?", memGb: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, os: `${os.type()} ${os.release()}`, loadavg: os.loadavg() };
+}
