@@ -1,0 +1,193 @@
+/**
+ * The site model (pure): records and runs in, the list of pages out, each with the data it shows and the
+ * inputs it reads. Watch mode and any render cache stand on `inputs`: a page must be re-rendered exactly when
+ * one of its inputs changes.
+ */
+import type { ArtifactRecord, RunRecord } from "../types.js";
+import { INDEX_PAGE, NOT_FOUND_PAGE, RUNS_PAGE, artifactPage, keyPage, runPage } from "./paths.js";
+
+/**
+ * What a page reads. `records`: artifact ids whose content it shows. `runs`: run ids whose record it shows.
+ * `keys`: keys whose list of versions it shows (a new or deleted version changes it). `runMembers`: runs whose
+ * list of artifacts and child runs it shows. `lists`: whole collections it enumerates (every key, every run,
+ * the unkeyed artifacts without a run).
+ */
+export interface PageInputs {
+  records: string[];
+  runs: string[];
+  keys: string[];
+  runMembers: string[];
+  lists: ("keys" | "runs" | "orphans")[];
+}
+
+export interface KeySummary {
+  key: string;
+  latest: ArtifactRecord;
+  versions: number;
+}
+
+/** A run with what hangs off it. */
+export interface RunSummary {
+  run: RunRecord;
+  /** Artifacts created in it (a flow's include its tasks'), oldest first. */
+  artifacts: ArtifactRecord[];
+  /** Its task runs (and sub-flows), by start time. */
+  children: RunRecord[];
+  parent: RunRecord | undefined;
+}
+
+/** One version in its lineage. */
+export interface VersionInfo {
+  record: ArtifactRecord;
+  /** 1-based, oldest first. */
+  number: number;
+  total: number;
+  previous: ArtifactRecord | undefined;
+  next: ArtifactRecord | undefined;
+}
+
+export type Page =
+  | { kind: "index"; path: string; keys: KeySummary[]; recentRuns: RunSummary[]; runCount: number; orphans: ArtifactRecord[]; inputs: PageInputs }
+  | { kind: "key"; path: string; key: string; versions: ArtifactRecord[]; inputs: PageInputs }
+  | { kind: "artifact"; path: string; version: VersionInfo | undefined; record: ArtifactRecord; inputs: PageInputs }
+  | { kind: "runs"; path: string; runs: RunSummary[]; inputs: PageInputs }
+  | { kind: "run"; path: string; summary: RunSummary; inputs: PageInputs }
+  | { kind: "404"; path: string; inputs: PageInputs };
+
+export interface SiteModel {
+  title: string;
+  pages: Page[];
+  /** Run records by id: templates link a record's runs only when the run exists. */
+  runs: Map<string, RunRecord>;
+  /** Artifact records by id, for the render stage's one-time artifact HTML. */
+  records: ArtifactRecord[];
+}
+
+/** How many runs the index lists; the rest are on `runs/index.html`. */
+export const RECENT_RUNS = 10;
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Newest first by start time, ties by id, so the order never depends on the listing order. */
+function byStartDesc(a: RunRecord, b: RunRecord): number {
+  return cmp(b.startTime, a.startTime) || cmp(a.id, b.id);
+}
+function byCreated(a: ArtifactRecord, b: ArtifactRecord): number {
+  return cmp(a.created, b.created) || cmp(a.id, b.id);
+}
+function emptyInputs(): PageInputs {
+  return { records: [], runs: [], keys: [], runMembers: [], lists: [] };
+}
+function runIdsOf(record: ArtifactRecord, runs: Map<string, RunRecord>): string[] {
+  const ids: string[] = [];
+  if (record.flowRunId && runs.has(record.flowRunId)) ids.push(record.flowRunId);
+  if (record.taskRunId && runs.has(record.taskRunId) && record.taskRunId !== record.flowRunId) ids.push(record.taskRunId);
+  return ids;
+}
+
+/** Builds every page. `records` may come in any order; the result does not depend on it. */
+export function buildModel(input: { title: string; records: ArtifactRecord[]; runs: RunRecord[] }): SiteModel {
+  const runs = new Map<string, RunRecord>();
+  for (const run of [...input.runs].sort((a, b) => cmp(a.id, b.id))) runs.set(run.id, run);
+
+  const lineages = new Map<string, ArtifactRecord[]>();
+  const unkeyed: ArtifactRecord[] = [];
+  for (const record of input.records) {
+    if (record.key === null) unkeyed.push(record);
+    else (lineages.get(record.key) ?? lineages.set(record.key, []).get(record.key)!).push(record);
+  }
+  const keys = [...lineages.keys()].sort(cmp);
+  // Version order is the file-name order, which is `created` order (DESIGN §1).
+  for (const key of keys) lineages.get(key)!.sort(byCreated);
+  unkeyed.sort(byCreated);
+
+  const summaries = summariseRuns(runs, [...input.records].sort(byCreated));
+  const pages: Page[] = [];
+
+  const keySummaries: KeySummary[] = keys.map((key) => {
+    const versions = lineages.get(key)!;
+    return { key, latest: versions[versions.length - 1]!, versions: versions.length };
+  });
+  const orphans = unkeyed.filter((r) => runIdsOf(r, runs).length === 0).reverse();
+  const allRuns = [...summaries.values()].sort((a, b) => byStartDesc(a.run, b.run));
+  // The index lists flows (task runs are reachable from their flow), newest first.
+  const recentRuns = allRuns.filter((s) => s.run.kind === "flow" || !s.parent).slice(0, RECENT_RUNS);
+  pages.push({
+    kind: "index", path: INDEX_PAGE, keys: keySummaries, recentRuns, runCount: runs.size, orphans,
+    inputs: {
+      records: [...keySummaries.map((k) => k.latest.id), ...orphans.map((r) => r.id)],
+      runs: unique([...recentRuns.map((s) => s.run.id), ...keySummaries.flatMap((k) => runIdsOf(k.latest, runs))]),
+      keys: keys.slice(), runMembers: recentRuns.map((s) => s.run.id), lists: ["keys", "runs", "orphans"],
+    },
+  });
+
+  for (const key of keys) {
+    const versions = lineages.get(key)!;
+    const newestFirst = versions.slice().reverse();
+    pages.push({
+      kind: "key", path: keyPage(key), key, versions: newestFirst,
+      inputs: {
+        ...emptyInputs(), records: newestFirst.map((r) => r.id),
+        runs: unique(versions.flatMap((r) => runIdsOf(r, runs))), keys: [key],
+      },
+    });
+    versions.forEach((record, i) => {
+      const version: VersionInfo = { record, number: i + 1, total: versions.length, previous: versions[i - 1], next: versions[i + 1] };
+      pages.push(artifactPageOf(record, version, runs, key));
+    });
+  }
+  for (const record of unkeyed) pages.push(artifactPageOf(record, undefined, runs, null));
+
+  pages.push({
+    kind: "runs", path: RUNS_PAGE, runs: allRuns,
+    inputs: { ...emptyInputs(), runs: allRuns.map((s) => s.run.id), runMembers: allRuns.map((s) => s.run.id), lists: ["runs"] },
+  });
+  for (const summary of [...summaries.values()]) {
+    pages.push({
+      kind: "run", path: runPage(summary.run.id), summary,
+      inputs: {
+        ...emptyInputs(),
+        records: summary.artifacts.map((r) => r.id),
+        runs: unique([summary.run.id, ...(summary.parent ? [summary.parent.id] : []), ...summary.children.map((c) => c.id),
+          ...summary.artifacts.flatMap((r) => runIdsOf(r, runs))]),
+        runMembers: [summary.run.id],
+      },
+    });
+  }
+  pages.push({ kind: "404", path: NOT_FOUND_PAGE, inputs: emptyInputs() });
+  return { title: input.title, pages, runs, records: input.records };
+}
+
+function artifactPageOf(record: ArtifactRecord, version: VersionInfo | undefined, runs: Map<string, RunRecord>, key: string | null): Page {
+  return {
+    kind: "artifact", path: artifactPage(record.id), record, version,
+    inputs: {
+      ...emptyInputs(),
+      // Neighbours are shown by link and time only, but their existence is read through the key's version list.
+      records: [record.id],
+      runs: runIdsOf(record, runs),
+      keys: key === null ? [] : [key],
+    },
+  };
+}
+
+function summariseRuns(runs: Map<string, RunRecord>, recordsByCreated: ArtifactRecord[]): Map<string, RunSummary> {
+  const out = new Map<string, RunSummary>();
+  for (const run of runs.values()) {
+    const parent = run.parentRunId !== null && run.parentRunId !== run.id ? runs.get(run.parentRunId) : undefined;
+    out.set(run.id, { run, artifacts: [], children: [], parent });
+  }
+  for (const summary of out.values()) {
+    if (summary.parent) out.get(summary.parent.id)!.children.push(summary.run);
+  }
+  for (const summary of out.values()) summary.children.sort((a, b) => -byStartDesc(a, b));
+  for (const record of recordsByCreated) {
+    for (const id of runIdsOf(record, runs)) out.get(id)!.artifacts.push(record);
+  }
+  return out;
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)].sort(cmp);
+}

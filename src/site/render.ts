@@ -1,0 +1,209 @@
+/**
+ * The render stage (pure: data in, strings out). Each artifact's HTML is rendered once, by `renderArtifact`, and
+ * reused on every page that shows it; pages are eta templates with escaping on.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Eta } from "eta";
+import { IMAGE_PROTOCOLS, LINK_PROTOCOLS, urlProblem } from "../store/rules.js";
+import type { ArtifactRecord, JsonValue, RunRecord, TableData } from "../types.js";
+import { cellText, formatCount, formatDuration, formatTime, htmlToText, toCsv } from "./format.js";
+import { renderMarkdown } from "./markdown.js";
+import type { Page, SiteModel } from "./model.js";
+import { artifactPage, keyPage, rootOf, runPage, tableDataFile } from "./paths.js";
+
+/** The Content-Security-Policy of every page (DESIGN §4). */
+export const CSP =
+  "default-src 'none'; img-src 'self' https: http:; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+
+/** Rows of a table shown on a page; longer tables link their full data as CSV and JSON. */
+export const MAX_TABLE_ROWS = 1000;
+
+/** The folder of the eta templates, CSS and client script: `templates/` at the package root (from src/ or dist/). */
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../templates");
+
+/** A file that goes with an artifact (a long table's full data). */
+export interface ExtraFile {
+  path: string;
+  data: string;
+}
+
+/** An artifact rendered once: its body split where the page's root prefix goes, and its description. */
+export interface RenderedArtifact {
+  bodyParts: string[];
+  /** Sanitized description HTML, or "" when it has none. */
+  description: string;
+  /** The description as one line of plain text (lists, alt text). */
+  descriptionText: string;
+  files: ExtraFile[];
+}
+
+export interface RendererOptions {
+  /** Where the templates are; default TEMPLATES_DIR. */
+  templatesDir?: string;
+}
+
+export class SiteRenderer {
+  readonly templatesDir: string;
+  private readonly eta: Eta;
+  /** Stands where a link to the site root goes inside an artifact's HTML; random, so no stored text can forge it. */
+  private readonly rootToken = `\u0000root-${randomBytes(12).toString("hex")}\u0000`;
+
+  constructor(options: RendererOptions = {}) {
+    this.templatesDir = options.templatesDir ?? TEMPLATES_DIR;
+    this.eta = new Eta({ views: this.templatesDir, autoEscape: true, cache: true, defaultExtension: ".eta" });
+  }
+
+  /**
+   * Renders one artifact's body and description. Throws MarkdownError for Markdown it refuses; the caller reports
+   * the record and leaves it out. `imagePath` is the site path of a local image.
+   */
+  renderArtifact(record: ArtifactRecord, imagePath?: string): RenderedArtifact {
+    const description = record.description === null ? "" : renderMarkdown(record.description);
+    const descriptionText = description === "" ? "" : htmlToText(description);
+    const files: ExtraFile[] = [];
+    const root = this.rootToken;
+    let html: string;
+    switch (record.type) {
+      case "markdown":
+        html = this.eta.render("/partials/artifact/markdown", { html: renderMarkdown(record.data) });
+        break;
+      case "link": {
+        // The store checked the URL on read; checked again here because a page must never hold a bad one.
+        const ok = urlProblem(record.data.url, LINK_PROTOCOLS) === null;
+        html = ok
+          ? this.eta.render("/partials/artifact/link", { url: record.data.url, text: record.data.text })
+          : `<p class="muted">This link's address was refused.</p>`;
+        break;
+      }
+      case "image": {
+        const data = record.data;
+        const local = "file" in data;
+        const src = local ? (imagePath === undefined ? null : root + imagePath)
+          : urlProblem(data.url, IMAGE_PROTOCOLS) === null ? data.url : null;
+        const alt = descriptionText || (record.key ? `Image ${record.key}` : "Image");
+        html = this.eta.render("/partials/artifact/image", { src, alt, local });
+        break;
+      }
+      case "table":
+        html = this.renderTable(record, files);
+        break;
+      case "progress": {
+        const value = Math.round(record.data * 100) / 100;
+        html = this.eta.render("/partials/artifact/progress", { value, text: `${value}%`, label: `Progress ${value}%` });
+        break;
+      }
+      default:
+        // A shape this version does not know: shown as text rather than crashing the build.
+        html = `<pre>${escapeText(JSON.stringify((record as { data: unknown }).data, null, 2) ?? "")}</pre>`;
+    }
+    return { bodyParts: html.split(root), description, descriptionText, files };
+  }
+
+  private renderTable(record: ArtifactRecord & { data: TableData }, files: ExtraFile[]): string {
+    const { columns, rows } = record.data;
+    const shown = rows.length > MAX_TABLE_ROWS ? rows.slice(0, MAX_TABLE_ROWS) : rows;
+    let width = columns?.length ?? 0;
+    for (const row of shown) if (row.length > width) width = row.length;
+    // A column is numeric when every non-empty cell of the shown rows is a number.
+    const numeric: boolean[] = [];
+    for (let c = 0; c < width; c++) {
+      let any = false, all = true;
+      for (const row of shown) {
+        const v = row[c];
+        if (v === null || v === undefined) continue;
+        any = true;
+        if (typeof v !== "number") { all = false; break; }
+      }
+      numeric.push(any && all);
+    }
+    const cells = shown.map((row) => {
+      const out: { text: string; num: boolean }[] = [];
+      for (let c = 0; c < width; c++) {
+        const v = row[c] as JsonValue | undefined;
+        out.push({ text: cellText(v), num: typeof v === "number" });
+      }
+      return out;
+    });
+    const header = columns === null ? null : Array.from({ length: width }, (_, c) => ({ text: columns[c] ?? "", num: numeric[c] ?? false }));
+    let csv: string | null = null, json: string | null = null;
+    if (rows.length > MAX_TABLE_ROWS) {
+      csv = tableDataFile(record.id, "csv");
+      json = tableDataFile(record.id, "json");
+      files.push({ path: csv, data: toCsv(columns, rows) }, { path: json, data: `${JSON.stringify({ columns, rows })}\n` });
+    }
+    const n = rows.length;
+    const summary = n > MAX_TABLE_ROWS
+      ? `Showing the first ${formatCount(MAX_TABLE_ROWS)} of ${formatCount(n)} rows`
+      : `${formatCount(n)} ${n === 1 ? "row" : "rows"}, ${width} ${width === 1 ? "column" : "columns"}`;
+    const label = record.key ? `Table ${record.key}` : "Table";
+    return this.eta.render("/partials/artifact/table", { header, rows: cells, summary, csv, json, root: this.rootToken, label });
+  }
+
+  /** One page as HTML. `artifacts` holds the rendered HTML of every record the page shows. */
+  renderPage(page: Page, model: SiteModel, artifacts: Map<string, RenderedArtifact>, runArtifactCounts: Map<string, number>): string {
+    const root = rootOf(page.path);
+    const rendered = (r: ArtifactRecord): RenderedArtifact => {
+      const a = artifacts.get(r.id);
+      if (!a) throw new Error(`No rendered HTML for artifact ${JSON.stringify(r.id)}`);
+      return a;
+    };
+    const h = {
+      href: (target: string) => root + target,
+      keyPage, artifactPage, runPage,
+      time: formatTime,
+      count: formatCount,
+      duration: (run: RunRecord) => formatDuration(run.startTime, run.endTime),
+      run: (id: string | null) => (id === null ? undefined : model.runs.get(id)),
+      artifactCount: (id: string) => runArtifactCounts.get(id) ?? 0,
+      body: (r: ArtifactRecord) => rendered(r).bodyParts.join(root),
+      description: (r: ArtifactRecord) => rendered(r).description,
+      descriptionText: (r: ArtifactRecord) => rendered(r).descriptionText,
+    };
+    const { template, pageTitle, crumbs, section } = pageFrame(page, model);
+    return this.eta.render(template, {
+      page, h, root, csp: CSP, siteTitle: model.title, pageTitle, crumbs, section, pageKind: page.kind,
+    });
+  }
+}
+
+interface Crumb {
+  label: string;
+  href: string;
+}
+
+function pageFrame(page: Page, model: SiteModel): { template: string; pageTitle: string; crumbs: Crumb[]; section: string } {
+  const home: Crumb = { label: model.title, href: "index.html" };
+  const runsCrumb: Crumb = { label: "Runs", href: "runs/index.html" };
+  switch (page.kind) {
+    case "index":
+      return { template: "/pages/index", pageTitle: "Artifacts", crumbs: [home], section: "artifacts" };
+    case "key":
+      return { template: "/pages/key", pageTitle: page.key, crumbs: [home, { label: page.key, href: page.path }], section: "artifacts" };
+    case "artifact": {
+      const r = page.record;
+      const label = page.version ? `v${page.version.number}` : `Artifact ${r.id.slice(0, 8)}`;
+      const crumbs = [home];
+      if (r.key) crumbs.push({ label: r.key, href: keyPage(r.key) });
+      else if (r.flowRunId && model.runs.has(r.flowRunId)) crumbs.push(runsCrumb, { label: model.runs.get(r.flowRunId)!.name, href: runPage(r.flowRunId) });
+      crumbs.push({ label, href: page.path });
+      return { template: "/pages/artifact", pageTitle: r.key ? `${r.key} ${label}` : label, crumbs, section: "artifacts" };
+    }
+    case "runs":
+      return { template: "/pages/runs", pageTitle: "Runs", crumbs: [home, runsCrumb], section: "runs" };
+    case "run": {
+      const { run, parent } = page.summary;
+      const crumbs = [home, runsCrumb];
+      if (parent) crumbs.push({ label: parent.name, href: runPage(parent.id) });
+      crumbs.push({ label: run.name, href: page.path });
+      return { template: "/pages/run", pageTitle: `${run.name} (${run.kind} run)`, crumbs, section: "runs" };
+    }
+    case "404":
+      return { template: "/pages/404", pageTitle: "Page not found", crumbs: [home, { label: "Not found", href: page.path }], section: "" };
+  }
+}
+
+function escapeText(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

@@ -1,0 +1,135 @@
+/**
+ * The one place that writes the site. Files go into a fresh folder beside `--out`, which is swapped in at the
+ * end: a failed build leaves the previous site intact and no stale file survives (DESIGN §4).
+ */
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { BuildError, UnsafePathError } from "../errors.js";
+import { MARKER_FILE } from "./paths.js";
+
+const MARKER_TEXT = "This folder was made by `artifacts build` and is replaced as a whole by the next build.\n";
+
+/** Resolves symlinks in the longest existing prefix of `p`, so a path that does not exist yet compares correctly. */
+async function realish(p: string): Promise<string> {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  let cur = abs;
+  for (;;) {
+    try {
+      return path.join(await fs.realpath(cur), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return abs;
+      rest.push(path.basename(cur));
+      cur = parent;
+    }
+  }
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Refuses an `--out` the build must not replace; resolves to its absolute path. */
+export async function checkOut(out: string, storeDir: string): Promise<string> {
+  if (typeof out !== "string" || out.trim() === "") throw new BuildError(`Output folder ${JSON.stringify(out)} must be a path.`);
+  const outReal = await realish(out);
+  const storeReal = await realish(storeDir);
+  if (inside(outReal, storeReal) || inside(storeReal, outReal)) {
+    throw new BuildError(`Output folder ${JSON.stringify(out)} is, contains or lies inside the store ${JSON.stringify(storeDir)}; refusing to replace it.`);
+  }
+  await checkReplaceable(out);
+  return path.resolve(out);
+}
+
+/** Refuses an existing `out` that is not a folder, or is a non-empty folder without the marker of a previous build. */
+async function checkReplaceable(out: string): Promise<void> {
+  const stat = await fs.lstat(out).catch(() => undefined);
+  if (!stat) return;
+  if (stat.isSymbolicLink()) throw new BuildError(`Output folder ${JSON.stringify(out)} is a symbolic link; refusing to replace it.`);
+  if (!stat.isDirectory()) throw new BuildError(`Output ${JSON.stringify(out)} exists and is not a folder; refusing to replace it.`);
+  const entries = await fs.readdir(out);
+  if (entries.length > 0 && !entries.includes(MARKER_FILE)) {
+    throw new BuildError(
+      `Output folder ${JSON.stringify(out)} is not empty and was not made by a previous build (no ${MARKER_FILE}); refusing to replace it.`,
+    );
+  }
+}
+
+/** Writes one site: `write` files, then `commit` swaps it in, or `abort` throws it away. */
+export class SiteWriter {
+  readonly out: string;
+  readonly tmp: string;
+  private readonly dirs = new Set<string>();
+  private written = 0;
+
+  private constructor(out: string, tmp: string) {
+    this.out = out;
+    this.tmp = tmp;
+  }
+
+  /** Checks `out` (see checkOut) and makes the temp folder beside it. */
+  static async open(out: string, storeDir: string): Promise<SiteWriter> {
+    const abs = await checkOut(out, storeDir);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.building-${randomBytes(6).toString("hex")}`);
+    await fs.mkdir(tmp);
+    const writer = new SiteWriter(abs, tmp);
+    writer.dirs.add(tmp);
+    return writer;
+  }
+
+  get count(): number {
+    return this.written;
+  }
+
+  /** The absolute path for a site-relative one; refuses anything that would land outside the site. */
+  target(rel: string): string {
+    if (rel === "" || path.isAbsolute(rel) || rel.includes("\\") || rel.includes("\0") || rel.split("/").some((s) => s === "" || s === "." || s === "..")) {
+      throw new UnsafePathError(rel, "not a plain relative path inside the output folder");
+    }
+    const abs = path.resolve(this.tmp, rel);
+    if (!inside(abs, this.tmp) || abs === this.tmp) throw new UnsafePathError(rel, "resolves outside the output folder");
+    return abs;
+  }
+
+  async write(rel: string, data: string | Uint8Array): Promise<void> {
+    const abs = this.target(rel);
+    const dir = path.dirname(abs);
+    if (!this.dirs.has(dir)) {
+      await fs.mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    // "wx": the temp folder is ours and new, so an existing file means two pages claimed one path.
+    await fs.writeFile(abs, data, { flag: "wx" });
+    this.written++;
+  }
+
+  /** Writes the marker and swaps the new site in place of the old one. */
+  async commit(): Promise<void> {
+    await fs.writeFile(path.join(this.tmp, MARKER_FILE), MARKER_TEXT, { flag: "wx" });
+    // Checked again: another process may have put something in `out` while we built.
+    await checkReplaceable(this.out);
+    const old = `${this.tmp}.old`;
+    let moved = false;
+    try {
+      await fs.rename(this.out, old);
+      moved = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    try {
+      await fs.rename(this.tmp, this.out);
+    } catch (err) {
+      if (moved) await fs.rename(old, this.out).catch(() => undefined);
+      throw err;
+    }
+    if (moved) await fs.rm(old, { recursive: true, force: true });
+  }
+
+  async abort(): Promise<void> {
+    await fs.rm(this.tmp, { recursive: true, force: true });
+  }
+}
