@@ -14,7 +14,7 @@ export function parseSize(option: string, raw: unknown): number {
   const bytes = m && factor ? Math.floor(Number(m[1]) * factor) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes < 1) {
     throw new UsageError(
-      `Invalid ${option} ${quote(raw)}: give a size in bytes like 1048576, 500KB or 32MiB (units B, KB, MB, GB, KiB, MiB, GiB)`,
+      `Invalid ${option} ${quote(String(raw))}: give a size in bytes like 1048576, 500KB or 32MiB (units B, KB, MB, GB, KiB, MiB, GiB)`,
     );
   }
   return bytes;
@@ -29,7 +29,7 @@ export function parseDuration(option: string, raw: unknown): number {
   const m = /^(\d+)\s*([smhdw])$/.exec(String(raw).trim());
   const ms = m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : NaN;
   if (!Number.isSafeInteger(ms) || ms < 1) {
-    throw new UsageError(`Invalid ${option} ${quote(raw)}: give a duration like 45s, 90m, 12h, 30d or 2w`);
+    throw new UsageError(`Invalid ${option} ${quote(String(raw))}: give a duration like 45s, 90m, 12h, 30d or 2w`);
   }
   return ms;
 }
@@ -39,7 +39,7 @@ export function parseCount(option: string, raw: unknown, min = 1): number {
   const text = String(raw).trim();
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`Invalid ${option} ${quote(raw)}: give a whole number of at least ${min}`);
+    throw new UsageError(`Invalid ${option} ${quote(String(raw))}: give a whole number of at least ${min}`);
   }
   return n;
 }
@@ -48,6 +48,6 @@ export function parseCount(option: string, raw: unknown, min = 1): number {
 export function parseProgress(raw: unknown): number {
   const text = String(raw).trim();
   const n = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(text) ? Number(text) : NaN;
-  if (!Number.isFinite(n)) throw new UsageError(`Invalid progress ${quote(raw)}: give a number from 0 to 100`);
+  if (!Number.isFinite(n)) throw new UsageError(`Invalid progress ${quote(String(raw))}: give a number from 0 to 100`);
   return n;
 }
