@@ -87,7 +87,7 @@ function peerContender(tool, input) {
 
 /** Keeps one tool's figures; a failed run stops that tool (its later rounds are skipped). */
 function tally(name) {
-  return { name, times: [], rss: [], failure: null, summary: "" };
+  return { name, times: [], cpu: [], rss: [], failure: null, summary: "" };
 }
 
 function record(t, r, label) {
@@ -97,16 +97,18 @@ function record(t, r, label) {
   }
   t.times.push(r.seconds);
   t.rss.push(r.peakRssMb);
+  if (r.cpuSeconds !== null) t.cpu.push(r.cpuSeconds);
   t.summary = r.stdout.trim().split("\n").pop() ?? "";
-  log(`${label}: ${r.seconds.toFixed(2)} s, ${r.peakRssMb.toFixed(0)} MB`);
+  log(`${label}: ${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds?.toFixed(2) ?? "?"} s), ${r.peakRssMb.toFixed(0)} MB`);
 }
 
 function table(rows) {
-  const header = ["tool", "median s", "runs (s)", "peak RSS MB", "pages", "time vs ours"];
+  const header = ["tool", "median s", "runs (s)", "CPU s", "peak RSS MB", "pages", "time vs ours", "CPU vs ours"];
   const cells = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
-  const line = (r) => `| ${r.map((c, i) => (i === 0 || i === 2 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(" | ")} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 || i === 2 ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...rows.map(line)].join("\n");
+  const left = (i) => i === 0 || i === 2;
+  const line = (r) => `| ${r.map((c, i) => (left(i) ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join(" | ")} |`;
+  return [line(header), `|${widths.map((w, i) => (left(i) ? ` ${"-".repeat(w)} ` : ` ${"-".repeat(w - 1)}: `)).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
 const secs = (list) => list.map((s) => s.toFixed(2)).join(" ");
@@ -155,27 +157,31 @@ export default async function buildBench(flags = [], inject = {}) {
 
   const rows = [];
   const ourMedian = oursX && !oursX.t.failure ? median(oursX.t.times) : null;
-  if (!ours.available) rows.push(["ours", "not available", ours.reason, "", "", ""]);
+  const ourCpu = ourMedian && oursX.t.cpu.length ? median(oursX.t.cpu) : null;
+  if (!ours.available) rows.push(["ours", "not available", ours.reason, "", "", "", "", ""]);
   for (const x of contenders) {
-    results.tools[x.key] = { ...x.t, median: x.t.failure ? null : median(x.t.times), peakRssMb: x.t.rss.length ? Math.max(...x.t.rss) : null };
+    results.tools[x.key] = { ...x.t, median: x.t.failure ? null : median(x.t.times), cpuMedian: x.t.cpu.length ? median(x.t.cpu) : null, peakRssMb: x.t.rss.length ? Math.max(...x.t.rss) : null };
     if (x.t.failure) {
-      rows.push([x.t.name, "failed", x.t.failure, "", x.t.pages ?? "", ""]);
+      rows.push([x.t.name, "failed", x.t.failure, "", "", x.t.pages ?? "", "", ""]);
       continue;
     }
     const m = median(x.t.times);
+    const cpu = x.t.cpu.length ? median(x.t.cpu) : null;
     const ratio = x.key === "ours" ? "1.00×" : ourMedian ? `${(m / ourMedian).toFixed(2)}×` : "ours pending";
+    const cpuRatio = x.key === "ours" ? "1.00×" : ourCpu && cpu ? `${(cpu / ourCpu).toFixed(2)}×` : "";
     const pages = x.t.html > x.t.pages ? `${x.t.pages} (+${x.t.html - x.t.pages})` : x.t.pages;
-    rows.push([x.t.name, m.toFixed(2), secs(x.t.times), mb(x.t.rss), pages, ratio]);
+    rows.push([x.t.name, m.toFixed(2), secs(x.t.times), cpu?.toFixed(2) ?? "?", mb(x.t.rss), pages, ratio, cpuRatio]);
     if (x.key === "ours") {
       results.tools.oursRebuild = { ...rebuild, median: rebuild.failure ? null : median(rebuild.times) };
-      if (rebuild.failure) rows.push([rebuild.name, "failed", rebuild.failure, "", "", ""]);
+      if (rebuild.failure) rows.push([rebuild.name, "failed", rebuild.failure, "", "", "", "", ""]);
       else {
         const rm = median(rebuild.times);
-        rows.push([rebuild.name, rm.toFixed(2), secs(rebuild.times), mb(rebuild.rss), "", `${((rm / m) * 100).toFixed(0)} % of cold`]);
+        const rc = rebuild.cpu.length ? median(rebuild.cpu) : null;
+        rows.push([rebuild.name, rm.toFixed(2), secs(rebuild.times), rc?.toFixed(2) ?? "?", mb(rebuild.rss), "", `${((rm / m) * 100).toFixed(0)} % of cold`, rc && cpu ? `${((rc / cpu) * 100).toFixed(0)} % of cold` : ""]);
       }
     }
   }
-  for (const tool of tools.filter((x) => !x.available)) rows.push([tool.reason.split(" ")[0], "not available", tool.reason, "", "", ""]);
+  for (const tool of tools.filter((x) => !x.available)) rows.push([tool.reason.split(" ")[0], "not available", tool.reason, "", "", "", "", ""]);
 
   if (opts.large) {
     const { dir: big, summary: bigSummary } = await cachedStore({ ...LARGE_PARAMS, seed: opts.seed }, log);
@@ -188,18 +194,21 @@ export default async function buildBench(flags = [], inject = {}) {
         t.pages = ourPages(c.out);
         if (t.pages !== bigSummary.params.artifacts) t.failure = `wrote ${t.pages} artifact pages, expected ${bigSummary.params.artifacts}`;
       }
-      results.tools.oursLarge = { ...t, median: t.failure ? null : median(t.times), peakRssMb: t.rss.length ? Math.max(...t.rss) : null };
-      if (t.failure) rows.push([t.name, "failed", t.failure, "", "", ""]);
+      results.tools.oursLarge = { ...t, median: t.failure ? null : median(t.times), cpuMedian: t.cpu.length ? median(t.cpu) : null, peakRssMb: t.rss.length ? Math.max(...t.rss) : null };
+      if (t.failure) rows.push([t.name, "failed", t.failure, "", "", "", "", ""]);
       else {
         const m = median(t.times);
-        rows.push([t.name, m.toFixed(2), secs(t.times), mb(t.rss), t.pages, ourMedian ? `${(m / ourMedian).toFixed(2)}× the 10k time` : ""]);
+        const cpu = t.cpu.length ? median(t.cpu) : null;
+        rows.push([t.name, m.toFixed(2), secs(t.times), cpu?.toFixed(2) ?? "?", mb(t.rss), t.pages,
+          ourMedian ? `${(m / ourMedian).toFixed(2)}× the 10k` : "", ourCpu && cpu ? `${(cpu / ourCpu).toFixed(2)}× the 10k` : ""]);
       }
-    } else rows.push(["ours, 100k store", "not available", ours.reason, "", "", ""]);
+    } else rows.push(["ours, 100k store", "not available", ours.reason, "", "", "", "", ""]);
   }
 
   results.machine.loadavgAfter = os.loadavg();
   console.log(`\nBuild of the ${expected.toLocaleString("en-US")}-artifact synthetic store (seed ${opts.seed}), median of ${opts.repeat}, ${results.machine.cpus} cores, Node ${process.versions.node}`);
-  console.log("(time vs ours = that tool's median / our cold median; pages = artifact pages in the output (+ other html pages))\n");
+  console.log("(time vs ours = that tool's median wall time / our cold median; CPU = user + system seconds of the process tree;");
+  console.log(" pages = artifact pages found in the output (+ other html pages); peak RSS = the largest of the runs)\n");
   console.log(table(rows));
   if (results.tools.ours?.summary) console.log(`\nour summary line: ${results.tools.ours.summary}`);
   const file = path.join(work, "build-results.json");

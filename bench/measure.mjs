@@ -50,7 +50,8 @@ export function treeRss(rootPid) {
 
 /**
  * Runs `command args…` under GNU time and returns
- * `{ code, seconds, peakRssMb, stdout, stderr }`. Output is captured (not shown) and kept to its last 4 KB.
+ * `{ code, seconds, cpuSeconds, peakRssMb, stdout, stderr }` (cpuSeconds: user + system time of the whole tree,
+ * from GNU time; null without it — less disturbed than wall time when other work shares the cores). Output is captured (not shown) and kept to its last 4 KB.
  * @param {string} command
  * @param {string[]} args
  * @param {{cwd?: string, env?: NodeJS.ProcessEnv}} [options] defaults: this process's cwd and env
@@ -58,7 +59,7 @@ export function treeRss(rootPid) {
 export function timeChild(command, args, options = {}) {
   const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
   const useTime = fs.existsSync(GNU_TIME);
-  const [cmd, argv] = useTime ? [GNU_TIME, ["-f", "%M", "-o", timeFile, command, ...args]] : [command, args];
+  const [cmd, argv] = useTime ? [GNU_TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
@@ -80,15 +81,19 @@ export function timeChild(command, args, options = {}) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       clearInterval(timer);
       let gnuKb = 0;
+      let cpuSeconds = null;
       try {
         const text = fs.readFileSync(timeFile, "utf8").trim().split("\n");
-        gnuKb = Number(text[text.length - 1]) || 0; // a failing command adds a "Command exited…" line first
+        // A failing command adds a "Command exited…" line first: the figures are on the last line.
+        const [kb, user, sys] = text[text.length - 1].split(" ").map(Number);
+        gnuKb = kb || 0;
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuSeconds = user + sys;
         fs.rmSync(timeFile, { force: true });
       } catch {
         // no GNU time: the polled figure stands alone
       }
       const peakRssMb = Math.max(gnuKb / 1024, polled / 1024 / 1024);
-      resolve({ code, seconds, peakRssMb, stdout, stderr });
+      resolve({ code, seconds, cpuSeconds, peakRssMb, stdout, stderr });
     });
   });
 }

@@ -17,13 +17,14 @@ const ELEVENTY = path.join(root, "node_modules", "@11ty", "eleventy", "cmd.cjs")
 /**
  * Our builder, or why it cannot run: `{ available: true, via, command(store, out) → [cmd, args] }` or
  * `{ available: false, reason }`. The CLI is preferred; `buildSite({ dir, out })` in a child is the fallback.
+ * Either fails when a file of the synthetic store is skipped (`--strict`): every artifact must be built.
  */
 export async function ourBuilder() {
   if (fs.existsSync(CLI)) {
     return {
       available: true,
       via: "node dist/cli/main.js build",
-      command: (store, out) => [process.execPath, [CLI, "build", "--dir", store, "--out", out]],
+      command: (store, out) => [process.execPath, [CLI, "build", "--strict", "--dir", store, "--out", out]],
     };
   }
   if (fs.existsSync(LIBRARY)) {
@@ -32,7 +33,8 @@ export async function ourBuilder() {
       return { available: false, reason: `dist/site/build.js does not export buildSite${mod.error ? ` (${mod.error.message})` : ""}` };
     }
     const script = `const { buildSite } = await import(${JSON.stringify(pathToFileURL(LIBRARY).href)});
-await buildSite({ dir: process.argv[1], out: process.argv[2] });`;
+const result = await buildSite({ dir: process.argv[1], out: process.argv[2] });
+if (result?.problems?.length) { console.error(result.problems.length + " file(s) skipped"); process.exit(1); }`;
     return {
       available: true,
       via: "buildSite() from dist/site/build.js",
