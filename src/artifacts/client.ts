@@ -4,7 +4,7 @@ import { promises as fs } from "node:fs";
 import { ArtifactNotFoundError, ArtifactTooLargeError, InvalidArtifactError } from "../errors.js";
 import type { ProblemSink, StoreBackend } from "../store/backend.js";
 import { FsStore, serialize, type FsStoreOptions } from "../store/fs-store.js";
-import { IMAGE_PROTOCOLS, LINK_PROTOCOLS, assertKey, assertUrl, isUuid } from "../store/rules.js";
+import { IMAGE_PROTOCOLS, LINK_PROTOCOLS, assertKey, assertUrl, isUuid, versionFileName } from "../store/rules.js";
 import { DEFAULT_LIMITS, type Limits } from "../types.js";
 import type {
   ArtifactDraft, ArtifactRecord, ArtifactType, ImageOptions, LinkOptions, MarkdownOptions, ProgressOptions,
@@ -104,7 +104,7 @@ export class ArtifactStore {
     if (!isUuid(o.artifactId)) throw new InvalidArtifactError("artifactId", o.artifactId, "must be an artifact id (a UUID)");
     const progress = normalizeProgress(o.progress, this.warn);
     const description = o.description === undefined ? undefined : checkDescription(o.description, this.limits);
-    const record = await this.getById(o.artifactId);
+    const record = (await this.readCreated(o.artifactId)) ?? (await this.getById(o.artifactId));
     if (!record) throw new ArtifactNotFoundError(`Artifact ${JSON.stringify(o.artifactId)} not found.`);
     if (record.type !== "progress") {
       throw new InvalidArtifactError("artifactId", o.artifactId, `is a ${record.type} artifact, not a progress artifact`);
@@ -134,7 +134,25 @@ export class ArtifactStore {
     }
     if (run.fromEnv && run.flowRunId) await ensureEnvRun(this.backend, run.flowRunId);
     const record = await this.backend.publish(draft, attachment);
+    // Remember where progress artifacts live, so updating one does not scan the whole store.
+    if (record.type === "progress") this.created.set(record.id, { key: record.key, created: record.created });
     return record.id;
+  }
+
+  private readonly created = new Map<string, { key: string | null; created: string }>();
+
+  /** A progress artifact this store created, read afresh from its file (another process may have changed it). */
+  private async readCreated(id: string): Promise<ArtifactRecord | undefined> {
+    const where = this.created.get(id);
+    if (!where) return undefined;
+    try {
+      const record = await this.backend.readVersion(where.key, versionFileName(Date.parse(where.created)));
+      if (record.id === id) return record;
+    } catch {
+      // deleted or edited by hand: fall back to a full lookup
+    }
+    this.created.delete(id);
+    return undefined;
   }
 
   // ---- runs ----
