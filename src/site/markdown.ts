@@ -4,35 +4,49 @@
  */
 import { Marked } from "marked";
 import { MarkdownError } from "../errors.js";
+import { renderTokensSafely } from "./markdown-fast.js";
+import { checkHtmlNesting, checkNesting } from "./markdown-guard.js";
 import { sanitizeHtml } from "./sanitize.js";
 
-export { MarkdownError };
+export { MAX_HTML_NESTING, MAX_NESTING } from "./markdown-guard.js";
 
-/**
- * Deepest nesting of block containers (blockquotes, list items) accepted: marked recurses once per level, and its
- * cost grows with depth cubed for indented lists (2,000 levels: 40 s, then a stack overflow).
- */
-export const MAX_NESTING = 64;
+export { MarkdownError };
 
 // A private instance: plugins or options set on the global `marked` by anyone else never reach us.
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
+/** How to render: `auto` (default) takes the fast path when the Markdown has no raw HTML; `sanitizer` always sanitizes. */
+export interface RenderMarkdownOptions {
+  /** Default `auto`. `sanitizer` exists for tests and for comparing both paths. */
+  path?: "auto" | "sanitizer";
+}
+
 /** GitHub-flavoured Markdown → sanitized HTML safe to put in a page as-is. Throws MarkdownError for pathological input. */
-export function renderMarkdown(markdown: string): string {
+export function renderMarkdown(markdown: string, options: RenderMarkdownOptions = {}): string {
   checkNesting(markdown);
-  return sanitizeHtml(parse(() => marked.parse(markdown) as string));
+  return guard(() => {
+    const tokens = marked.lexer(markdown);
+    const fast = options.path === "sanitizer" ? null : renderTokensSafely(tokens, false);
+    return fast ?? sanitizeHtml(checkHtmlNesting(marked.parser(tokens)));
+  });
 }
 
 /** Markdown rendered for inline spots (a description in a list row): same sanitizing, no block wrappers. */
-export function renderInlineMarkdown(markdown: string): string {
+export function renderInlineMarkdown(markdown: string, options: RenderMarkdownOptions = {}): string {
   checkNesting(markdown);
-  return sanitizeHtml(parse(() => marked.parseInline(markdown) as string));
+  return guard(() => {
+    const tokens = marked.Lexer.lexInline(markdown, marked.defaults);
+    const fast = options.path === "sanitizer" ? null : renderTokensSafely(tokens, true);
+    return fast ?? sanitizeHtml(checkHtmlNesting(marked.Parser.parseInline(tokens, marked.defaults)));
+  });
 }
 
-function parse(run: () => string): string {
+/** Turns a parser failure on hostile input (a stack overflow, mostly) into a MarkdownError. */
+function guard(run: () => string): string {
   try {
     return run();
   } catch (error) {
+    if (error instanceof MarkdownError) throw error;
     // marked wraps a stack overflow in its own Error with a "Please report" message; either way it is the input.
     if (error instanceof RangeError || (error instanceof Error && /call stack/i.test(error.message))) {
       throw new MarkdownError("Markdown is nested too deeply to render (the parser ran out of stack)", { cause: error });
@@ -41,65 +55,4 @@ function parse(run: () => string): string {
       cause: error,
     });
   }
-}
-
-/**
- * A cheap line scan bounding how deep block containers can nest: on each line, the `>` and list markers at its
- * start plus half its indentation (each nested list level indents at least two columns).
- */
-export function checkNesting(markdown: string): void {
-  let lineNo = 0;
-  let start = 0;
-  const length = markdown.length;
-  while (start <= length) {
-    let end = markdown.indexOf("\n", start);
-    if (end === -1) end = length;
-    lineNo++;
-    const depth = lineDepth(markdown, start, end);
-    if (depth > MAX_NESTING) {
-      throw new MarkdownError(
-        `Markdown is nested ${depth} levels deep on line ${lineNo} (at most ${MAX_NESTING} levels of blockquotes and lists)`,
-      );
-    }
-    start = end + 1;
-  }
-}
-
-/** Container depth of one line: markers counted plus indentation / 2, when the line opens a container. */
-function lineDepth(text: string, start: number, end: number): number {
-  let markers = 0;
-  let columns = 0;
-  let i = start;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20) {
-      columns++;
-      i++;
-    } else if (c === 0x09) {
-      columns += 4 - (columns % 4);
-      i++;
-    } else if (c === 0x3e /* > */) {
-      markers++;
-      i++;
-    } else if ((c === 0x2d || c === 0x2a || c === 0x2b) /* - * + */ && isSpaceOrEnd(text, i + 1, end)) {
-      markers++;
-      i++;
-    } else if (c >= 0x30 && c <= 0x39) {
-      let j = i;
-      while (j < end && j - i < 9 && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
-      const d = text.charCodeAt(j);
-      if ((d === 0x2e || d === 0x29) /* . ) */ && isSpaceOrEnd(text, j + 1, end)) {
-        markers++;
-        i = j + 1;
-      } else break;
-    } else break;
-  }
-  // Indentation only nests when a container opens on the line; plain indented text is a code block or a continuation.
-  return markers === 0 ? 0 : markers + Math.floor(columns / 2);
-}
-
-function isSpaceOrEnd(text: string, i: number, end: number): boolean {
-  if (i >= end) return true;
-  const c = text.charCodeAt(i);
-  return c === 0x20 || c === 0x09 || c === 0x0d;
 }

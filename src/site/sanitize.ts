@@ -55,7 +55,6 @@ purify.addHook("uponSanitizeAttribute", (node, data) => {
   const name = data.attrName;
   if (URL_ATTRS.has(name)) {
     if (!isSafeUrl(data.attrValue)) data.keepAttr = false;
-    else data.forceKeepAttr = undefined;
   } else if (name === "class") {
     // Only marked's `language-xxx` on code: user classes could dress content up as the site's own UI.
     if (node.nodeName !== "CODE" || !CODE_CLASS_RE.test(data.attrValue)) data.keepAttr = false;
