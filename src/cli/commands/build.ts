@@ -9,6 +9,7 @@ import { safeText } from "../format.js";
 import { parseSize } from "../parse.js";
 import { formatProblem } from "../problems.js";
 import { ProgressBar } from "../progress-bar.js";
+import type { BuildResult } from "../../site/build.js";
 
 interface BuildArgs extends GlobalArgs {
   out: string;
@@ -16,23 +17,6 @@ interface BuildArgs extends GlobalArgs {
   strict: boolean;
   maxFileSize: number;
 }
-
-/** The contract of `src/site/build.ts`. */
-export interface BuildSiteOptions {
-  dir: string;
-  out: string;
-  title?: string;
-  maxFileSize?: number;
-  onProblem?: (problem: StoreProblem) => void;
-  onProgress?: (done: number, total: number) => void;
-}
-export interface BuildSiteResult {
-  pages: number;
-  files: number;
-  problems: StoreProblem[];
-  durationMs: number;
-}
-type BuildSite = (options: BuildSiteOptions) => Promise<BuildSiteResult>;
 
 export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
   command: "build",
@@ -52,15 +36,14 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
   handler: async (args) => {
     const ctx = makeContext(args);
     // Loaded on demand: the site pulls in marked, DOMPurify and jsdom, which the other commands do not need.
-    const sitePath = "../../site/build.js";
-    const { buildSite } = (await import(sitePath)) as { buildSite: BuildSite };
+    const { buildSite } = await import("../../site/build.js");
     const bar = ctx.stderr.isTTY ? new ProgressBar(ctx.stderr) : undefined;
     const printProblem = (p: StoreProblem) => {
       const line = ctx.err.yellow(formatProblem(p));
       if (bar) bar.line(line);
       else ctx.warn(line);
     };
-    let result: BuildSiteResult;
+    let result: BuildResult;
     try {
       result = await buildSite({
         dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize,
