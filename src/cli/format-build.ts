@@ -1,10 +1,11 @@
-/** The one summary line of `build`: pages written, files skipped, time. */
+/** The one summary line of `build`: pages written, files skipped, time, and the page to open. */
 import type { StoreProblem } from "../store/backend.js";
 
 export function formatBuildSummary(result: { pages: number; problems: StoreProblem[]; durationMs: number }, out: string): string {
   const pages = `${result.pages} page${result.pages === 1 ? "" : "s"}`;
   const skipped = `${result.problems.length} file${result.problems.length === 1 ? "" : "s"} skipped`;
-  return `Built ${pages} into ${out} (${skipped}) in ${formatDuration(result.durationMs)}.`;
+  const open = `${out.replace(/[\\/]+$/, "")}/index.html`;
+  return `Built ${pages} into ${out} (${skipped}) in ${formatDuration(result.durationMs)}. Open ${open}`;
 }
 
 /** `850 ms`, `1.2 s`, `2 min 5 s`. */

@@ -8,7 +8,7 @@ import { cli, cliTty } from "./run-cli.js";
 
 const DEMO = path.join(repoRoot, "fixtures", "demo");
 const BROKEN = path.join(repoRoot, "fixtures", "broken");
-const SUMMARY = /^Built (\d+) pages into (.+) \((\d+) files? skipped\) in \d+(\.\d)? (ms|s)\.$/;
+const SUMMARY = /^Built (\d+) pages into (.+) \((\d+) files? skipped\) in \d+(\.\d)? (ms|s)\. Open (.+)\/index\.html$/;
 let base: string;
 
 beforeAll(async () => {
@@ -29,6 +29,7 @@ describe("artifacts build", () => {
     expect(m, r.stdout).not.toBeNull();
     expect(m![2]).toBe(out);
     expect(m![3]).toBe("0");
+    expect(m![6]).toBe(out);
     expect(Number(m![1])).toBeGreaterThan(5);
     expect(await fs.readFile(path.join(out, "index.html"), "utf8")).toContain("Demo");
   });
