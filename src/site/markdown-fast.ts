@@ -47,14 +47,39 @@ function safeUrl(href: string): string | null {
   return isSafeUrl(encoded) ? escapeAll(encoded) : null;
 }
 
-/** Marked tokens → safe HTML, or null when the document needs the sanitizer. */
+/**
+ * Marked's block tokens → safe HTML, or null when the document needs the sanitizer. `inline` flattens top-level
+ * paragraphs and headings to their inline content joined by spaces (see `inlineParts`).
+ */
 export function renderTokensSafely(tokens: Token[], inline: boolean): string | null {
   try {
-    return inline ? renderInline(tokens) : renderBlocks(tokens);
+    return inline ? inlineParts(tokens, renderInline, renderBlock) : renderBlocks(tokens);
   } catch (error) {
     if (error instanceof NeedsSanitizer) return null;
     throw error;
   }
+}
+
+/**
+ * For a spot like a list row: top-level paragraphs, headings and text become their inline content, joined by a
+ * space; other blocks (lists, code, tables) keep their block HTML. Shared by both paths so they agree.
+ */
+export function inlineParts(
+  tokens: Token[],
+  inline: (tokens: Token[]) => string,
+  block: (token: Token) => string,
+): string {
+  const parts: string[] = [];
+  for (const token of tokens) {
+    if (token.type === "space" || token.type === "def") continue;
+    const nested = (token as { tokens?: Token[] }).tokens;
+    if ((token.type === "paragraph" || token.type === "heading" || token.type === "text") && nested) {
+      parts.push(inline(nested));
+    } else {
+      parts.push(block(token).trimEnd());
+    }
+  }
+  return parts.join(" ");
 }
 
 function renderBlocks(tokens: Token[]): string {

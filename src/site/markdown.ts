@@ -4,7 +4,7 @@
  */
 import { Marked } from "marked";
 import { MarkdownError } from "../errors.js";
-import { renderTokensSafely } from "./markdown-fast.js";
+import { inlineParts, renderTokensSafely } from "./markdown-fast.js";
 import { checkHtmlNesting, checkNesting } from "./markdown-guard.js";
 import { sanitizeHtml } from "./sanitize.js";
 
@@ -31,13 +31,22 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions 
   });
 }
 
-/** Markdown rendered for inline spots (a description in a list row): same sanitizing, no block wrappers. */
+/**
+ * Markdown rendered for inline spots (a description in a list row): same sanitizing; paragraphs and headings are
+ * unwrapped to their inline content, joined by spaces; lists, code and tables stay blocks.
+ */
 export function renderInlineMarkdown(markdown: string, options: RenderMarkdownOptions = {}): string {
   checkNesting(markdown);
   return guard(() => {
-    const tokens = marked.Lexer.lexInline(markdown, marked.defaults);
+    const tokens = marked.lexer(markdown);
     const fast = options.path === "sanitizer" ? null : renderTokensSafely(tokens, true);
-    return fast ?? sanitizeHtml(checkHtmlNesting(marked.Parser.parseInline(tokens, marked.defaults)));
+    if (fast !== null) return fast;
+    const html = inlineParts(
+      tokens,
+      (inline) => marked.Parser.parseInline(inline, marked.defaults),
+      (block) => marked.parser([block]),
+    );
+    return sanitizeHtml(checkHtmlNesting(html));
   });
 }
 

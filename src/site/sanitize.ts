@@ -47,45 +47,56 @@ export function isSafeUrl(url: string): boolean {
   }
 }
 
-// One window for the whole process: creating a jsdom window costs tens of milliseconds.
-const window = new JSDOM("").window;
-const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
+type Purifier = ReturnType<typeof createDOMPurify>;
+let purifier: Purifier | undefined;
 
-purify.addHook("uponSanitizeAttribute", (node, data) => {
-  const name = data.attrName;
-  if (URL_ATTRS.has(name)) {
-    if (!isSafeUrl(data.attrValue)) data.keepAttr = false;
-  } else if (name === "class") {
-    // Only marked's `language-xxx` on code: user classes could dress content up as the site's own UI.
-    if (node.nodeName !== "CODE" || !CODE_CLASS_RE.test(data.attrValue)) data.keepAttr = false;
-  } else if (name === "type" || name === "checked" || name === "disabled") {
-    if (node.nodeName !== "INPUT" && !(name === "type" && node.nodeName === "OL")) data.keepAttr = false;
-  }
-});
+/** The one DOMPurify of the process, made on first use: a jsdom window costs tens of ms and ~10 MB, and the fast path never needs it. */
+function getPurifier(): Purifier {
+  if (purifier) return purifier;
+  const window = new JSDOM("").window;
+  const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
+  addHooks(purify);
+  purifier = purify;
+  return purify;
+}
 
-purify.addHook("afterSanitizeAttributes", (node) => {
-  const el = node as Element;
-  switch (el.nodeName) {
-    case "A":
-      el.removeAttribute("target");
-      if (el.hasAttribute("href")) el.setAttribute("rel", "noopener noreferrer");
-      break;
-    case "IMG": {
-      const src = el.getAttribute("src");
-      if (src !== null && /^https?:/i.test(src.trim())) el.setAttribute("loading", "lazy");
-      break;
+function addHooks(purify: Purifier): void {
+  purify.addHook("uponSanitizeAttribute", (node, data) => {
+    const name = data.attrName;
+    if (URL_ATTRS.has(name)) {
+      if (!isSafeUrl(data.attrValue)) data.keepAttr = false;
+    } else if (name === "class") {
+      // Only marked's `language-xxx` on code: user classes could dress content up as the site's own UI.
+      if (node.nodeName !== "CODE" || !CODE_CLASS_RE.test(data.attrValue)) data.keepAttr = false;
+    } else if (name === "type" || name === "checked" || name === "disabled") {
+      if (node.nodeName !== "INPUT" && !(name === "type" && node.nodeName === "OL")) data.keepAttr = false;
     }
-    case "INPUT":
-      // Only a task list's checkbox survives, and it can never be ticked by the reader.
-      if ((el.getAttribute("type") ?? "").toLowerCase() !== "checkbox") {
-        el.remove();
-      } else {
-        el.setAttribute("type", "checkbox");
-        el.setAttribute("disabled", "");
+  });
+
+  purify.addHook("afterSanitizeAttributes", (node) => {
+    const el = node as Element;
+    switch (el.nodeName) {
+      case "A":
+        el.removeAttribute("target");
+        if (el.hasAttribute("href")) el.setAttribute("rel", "noopener noreferrer");
+        break;
+      case "IMG": {
+        const src = el.getAttribute("src");
+        if (src !== null && /^https?:/i.test(src.trim())) el.setAttribute("loading", "lazy");
+        break;
       }
-      break;
-  }
-});
+      case "INPUT":
+        // Only a task list's checkbox survives, and it can never be ticked by the reader.
+        if ((el.getAttribute("type") ?? "").toLowerCase() !== "checkbox") {
+          el.remove();
+        } else {
+          el.setAttribute("type", "checkbox");
+          el.setAttribute("disabled", "");
+        }
+        break;
+    }
+  });
+}
 
 const CONFIG = {
   ALLOWED_TAGS: [...ALLOWED_TAGS],
@@ -103,5 +114,5 @@ const CONFIG = {
 
 /** HTML from Markdown (or anywhere) → HTML that holds nothing able to run, load a frame or post a form. */
 export function sanitizeHtml(html: string): string {
-  return purify.sanitize(html, CONFIG) as string;
+  return getPurifier().sanitize(html, CONFIG) as string;
 }

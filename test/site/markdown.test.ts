@@ -130,8 +130,9 @@ describe("renderInlineMarkdown", () => {
     expect(html).toBe('Weekly <strong>sales</strong> for <a href="https://e.example" rel="noopener noreferrer">EMEA</a>');
   });
 
-  it("does not wrap several paragraphs in <p>", () => {
-    expect(renderInlineMarkdown("one\n\ntwo")).not.toContain("<p>");
+  it("unwraps paragraphs and headings, joined by a space", () => {
+    expect(renderInlineMarkdown("## Weekly *report*\n\none\n\ntwo")).toBe("Weekly <em>report</em> one two");
+    expect(renderInlineMarkdown("## Weekly *report*\n\none <b>b</b>")).toBe("Weekly <em>report</em> one <b>b</b>");
   });
 });
 
