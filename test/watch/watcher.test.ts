@@ -87,7 +87,7 @@ describe("isWatchedPath", () => {
 describe("watchStore", () => {
   it("does not report files already there, and reports a burst of 50 writes in few batches with every path", async () => {
     await publish(store, "old/" + version(0));
-    const { batches, seen, until } = await collect();
+    const { batches, seen, until } = await collect(store, 100);
     const expected = Array.from({ length: 50 }, (_, i) => `key-${i % 5}/${version(i + 1)}`);
     await Promise.all(expected.map((rel) => publish(store, rel)));
     await until(() => seen("added").size === 50);
