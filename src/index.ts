@@ -12,7 +12,7 @@ export { isValidKey, isValidRunId, isUuid } from "./store/rules.js";
 export { checkArtifactRecord, checkRunRecord } from "./store/validate.js";
 export {
   ArtifactPressError, InvalidArtifactError, InvalidKeyError, ArtifactTooLargeError, UnsafePathError,
-  InvalidRecordError, ArtifactNotFoundError, BuildError, UsageError, CliError,
+  InvalidRecordError, ArtifactNotFoundError, BuildError, UsageError, CliError, MarkdownError,
 } from "./errors.js";
 export { ARTIFACT_TYPES, DEFAULT_LIMITS, FORMAT_VERSION } from "./types.js";
 export type {
