@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./chromium.js";
+import { executableInDom } from "./dom-probe.js";
 import { fenceContext, forbiddenRequests, isBlockedLoadMessage, watchPage } from "./page-watch.js";
 import { startStaticServer, type StaticServer } from "./static-server.js";
 
@@ -38,6 +39,8 @@ beforeAll(async () => {
     "dialog.html": page("Dialog", "", `<script src="assets/dialog.js"></script>`),
     "fetch.html": page("Fetch", `<img src="https://images.example/x.png" alt="x">`, `<script src="assets/fetch.js"></script>`),
     "404.html": page("Not found", ""),
+    "dirty.html": page("Dirty", `<img src="x" onerror="x()"><a href=" JavaScript:void(0)">a</a><iframe></iframe>` +
+      `<svg><animate attributeName="href" values="x"/></svg><input type="checkbox">`, `<script>var x = 1;</script>`),
     "assets/site.css": "h1 { color: rgb(1, 2, 3); }",
     "assets/icon.png": "",
     "assets/dialog.js": "alert(1);",
@@ -117,6 +120,20 @@ describe("detectors", () => {
     expect(forbiddenRequests(outside).map((r) => r.url)).toEqual(["https://evil.example/steal"]);
     expect(outside.map((r) => r.resourceType).sort()).toEqual(["fetch", "image"]);
     expect(watch.consoleErrors.filter((m) => !isBlockedLoadMessage(m))).toEqual([]);
+    await context.close();
+  });
+
+  it("finds what could execute in the live DOM, and nothing on a clean page", async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const p = await context.newPage();
+    await p.goto(`${server.url}dirty.html`);
+    const found = await executableInDom(p);
+    for (const what of ["event handler onerror", "script URL in href", "forbidden element: <iframe", "element animate",
+      "input that is not a disabled checkbox", "script that is not a site asset"]) {
+      expect(found.join("\n")).toContain(what);
+    }
+    await p.goto(`${server.url}index.html`);
+    expect(await executableInDom(p)).toEqual([]);
     await context.close();
   });
 });

@@ -77,3 +77,11 @@ export function forbiddenRequests(outside: OutsideRequest[]): OutsideRequest[] {
 export function isBlockedLoadMessage(text: string): boolean {
   return /Failed to load resource: net::ERR_BLOCKED_BY_CLIENT/.test(text);
 }
+
+/**
+ * Any failed load: aborted outside images, and relative URLs that user Markdown may keep (`<img src="x">`) which
+ * 404. A failed load runs nothing; the XSS tests look at every other console error.
+ */
+export function isFailedLoadMessage(text: string): boolean {
+  return /: Failed to load resource: /.test(text);
+}

@@ -16,16 +16,19 @@ export interface RefusedFile {
 
 const ALERT = "alert(1)";
 
-/** Makes a URL the writer accepts out of a payload: raw when it parses cleanly, else percent-encoded. */
-function urlWith(base: string, payload: string): string {
-  const raw = `${base}?q=${payload}`;
-  try {
-    new URL(raw);
-    if (!/[\u0000-\u001f\u007f\s]/.test(raw)) return raw;
-  } catch {
-    // falls through to the encoded form
-  }
-  return `${base}?q=${encodeURIComponent(payload)}`;
+/** A URL the writer accepts carrying the payloads: each raw when that still parses cleanly, else percent-encoded. */
+function urlWith(base: string, payloads: readonly string[]): string {
+  const parts = payloads.map((payload, i) => {
+    const raw = `q${i}=${payload}`;
+    try {
+      new URL(`${base}?${raw}`);
+      if (!/[\u0000-\u001f\u007f\s]/.test(raw)) return raw;
+    } catch {
+      // falls through to the encoded form
+    }
+    return `q${i}=${encodeURIComponent(payload)}`;
+  });
+  return `${base}?${parts.join("&")}`;
 }
 
 function stamp(ms: number): { created: string; name: string } {
@@ -33,46 +36,58 @@ function stamp(ms: number): { created: string; name: string } {
   return { created, name: `${created.replace(/:/g, "-")}.json` };
 }
 
+/** Splits payloads into runs of joined length ≤ `max`, so a joined group fits a run name (1,024 characters). */
+function groups(payloads: readonly string[], max = 900): string[][] {
+  const out: string[][] = [[]];
+  let length = 0;
+  for (const p of payloads) {
+    if (length + p.length + 1 > max && out[out.length - 1]!.length > 0) {
+      out.push([]);
+      length = 0;
+    }
+    out[out.length - 1]!.push(p);
+    length += p.length + 1;
+  }
+  return out;
+}
+
 /**
- * Writes the store at `dir`. For payload i: a flow run named by it (every other one fails with the payload as its
- * error) with a task run of the same name, and inside them a Markdown, a link, an image (a local PNG, so the
- * description becomes its alt text) and an unkeyed Markdown artifact carrying the payload in every string field
- * the writer accepts. Tables and progress share records: one table whose columns and cells are all the payloads,
- * one list of records keyed by them; progress artifacts carry all of them in one description, and every eighth
- * alone.
- * Resolves to the hand-written files the builder must refuse.
+ * Writes the store at `dir`. Markdown is where payloads can interact, so each payload gets its own Markdown
+ * artifact (body and description). Escaped text cannot interact, so the other fields take payloads joined in
+ * groups, which keeps the site small enough to open every page: per group, a flow run and a task run named by
+ * the group (every other flow fails with it as its error), and a link (text, URL carrying each payload raw when
+ * it still parses, description), an image (a
+ * local PNG, whose alt text is the description), a progress and an unkeyed Markdown artifact. Three tables
+ * carry every payload as cells and as column names. Resolves to the hand-written files the builder must refuse.
  */
 export async function writeXssStore(dir: string, payloads: readonly string[]): Promise<RefusedFile[]> {
   const store = openStore(dir, { durable: false, warn: () => undefined });
   const png = path.join(dir, "..", "pixel.png");
   await fs.writeFile(png, PNG);
-  for (const [i, payload] of payloads.entries()) {
-    const flow = store.flow(payload, async () => {
-      await store.task(payload, async () => {
-        await store.createMarkdownArtifact({ key: "xss-markdown", markdown: payload, description: payload });
+  for (const [g, group] of groups(payloads).entries()) {
+    const joined = group.join(" ");
+    const markdown = group.join("\n\n");
+    const flow = store.flow(joined, async () => {
+      await store.task(joined, async () => {
+        for (const payload of group) {
+          await store.createMarkdownArtifact({ key: "xss-markdown", markdown: payload, description: payload });
+        }
         await store.createLinkArtifact({
-          key: "xss-link", link: urlWith("https://evil.example/", payload), linkText: payload, description: payload,
+          key: "xss-link", link: urlWith("https://evil.example/", group), linkText: joined, description: markdown,
         });
       })();
-      await store.createImageArtifact({ key: "xss-image", imagePath: png, description: payload });
-      await store.createMarkdownArtifact({ markdown: `# ${payload}\n\n${payload}`, description: payload });
-      if (i % 2 === 1) throw new Error(payload);
+      await store.createImageArtifact({ key: "xss-image", imagePath: png, description: markdown });
+      await store.createProgressArtifact({ key: "xss-progress", progress: (g * 37) % 101, description: markdown });
+      await store.createMarkdownArtifact({ markdown: `# ${joined}\n\n${markdown}`, description: markdown });
+      if (g % 2 === 0) throw new Error(joined);
     });
     await flow().catch(() => undefined);
   }
-  const all = payloads.join("\n\n");
+  await store.createTableArtifact({ key: "xss-table", table: [[...payloads]], columns: [...payloads], description: "columns" });
   await store.createTableArtifact({
-    key: "xss-table", table: payloads.map((p, i) => [p, i, null, ...payloads]),
-    columns: ["payload", "n", "empty", ...payloads.map((p, i) => `${i} ${p}`)], description: all,
+    key: "xss-records", table: [Object.fromEntries(payloads.map((p, i) => [`${i} ${p}`, p]))], description: "records",
   });
-  await store.createTableArtifact({
-    key: "xss-records", table: payloads.map((p, i) => ({ [`${i} ${p}`]: p, n: i })), description: all,
-  });
-  await store.createTableArtifact({ key: "xss-lists", table: payloads.map((p) => [p]) });
-  await store.createProgressArtifact({ key: "xss-progress", progress: 50, description: all });
-  for (const [i, payload] of payloads.entries()) {
-    if (i % 8 === 0) await store.createProgressArtifact({ key: "xss-progress", progress: i % 101, description: payload });
-  }
+  await store.createTableArtifact({ key: "xss-lists", table: payloads.map((p, i) => [p, i, null]) });
   return writeRefused(dir, payloads);
 }
 

@@ -1,7 +1,10 @@
 /**
  * The XSS fixture in a real browser: a store holding every payload of test/xss/payloads.ts in every string field,
- * built with the real builder, every page opened in Chromium. Nothing may run: no dialog (the payloads call
- * alert), no uncaught error, no CSP violation, no request that script or injected markup made.
+ * built with the real builder, every page opened in Chromium with the CSP bypassed (so the escaping and the
+ * sanitizer must hold alone). Nothing may run: no dialog (the payloads call alert), no uncaught error, no
+ * navigation away, no request that script or injected markup made, and nothing executable in the live DOM after
+ * the browser's own parsing (which is where mutation XSS shows). A second pass with the CSP in force checks that
+ * the pages gathering many payloads cause no CSP violation.
  *
  * The request rule, kept simple: every request that is not file:// or http://127.0.0.1 is recorded and aborted.
  * Outside images are allowed (the site shows public images by design, and the sanitizer may keep a Markdown
@@ -17,12 +20,12 @@ import { XSS_PAYLOADS } from "../xss/payloads.js";
 import { buildInto, htmlPages, type BuiltSite } from "./built-site.js";
 import { launchChromium } from "./chromium.js";
 import { executableInDom } from "./dom-probe.js";
-import { fenceContext, forbiddenRequests, isBlockedLoadMessage, watchPage, type OutsideRequest } from "./page-watch.js";
+import { fenceContext, forbiddenRequests, isFailedLoadMessage, watchPage, type OutsideRequest } from "./page-watch.js";
 import { startStaticServer, type StaticServer } from "./static-server.js";
 import { writeXssStore, type RefusedFile } from "./xss-store.js";
 
-/** Tabs open at once: pages are tiny, so the browser is the bottleneck and two cores are enough for three tabs. */
-const TABS = 3;
+/** Tabs open at once: the browser is the bottleneck, and two cores keep two tabs busy. */
+const TABS = 2;
 
 let tmp: string;
 let browser: Browser;
@@ -54,15 +57,15 @@ interface Visit {
 }
 
 /** Opens every page (a few tabs at a time) in `context` and lists what each did that it must not. */
-async function visitAll(context: BrowserContext, probeDom: boolean): Promise<Visit> {
+async function visitAll(context: BrowserContext, list: readonly string[], probeDom: boolean): Promise<Visit> {
   const outside = await fenceContext(context);
   const findings: string[] = [];
   let next = 0;
   const tab = async () => {
     const page = await context.newPage();
     const watch = watchPage(page);
-    while (next < pages.length) {
-      const rel = pages[next++]!;
+    while (next < list.length) {
+      const rel = list[next++]!;
       const url = server.url + rel;
       await page.goto(url);
       // Handlers such as onerror or ontoggle fire after load; one frame more lets them run before we look.
@@ -71,7 +74,7 @@ async function visitAll(context: BrowserContext, probeDom: boolean): Promise<Vis
       if (probeDom) for (const f of await executableInDom(page)) findings.push(`${rel}: ${f}`);
     }
     findings.push(...watch.dialogs.map((d) => `dialog: ${d}`), ...watch.pageErrors.map((e) => `page error: ${e}`));
-    findings.push(...watch.consoleErrors.filter((m) => !isBlockedLoadMessage(m)).map((m) => `console error: ${m}`));
+    findings.push(...watch.consoleErrors.filter((m) => !isFailedLoadMessage(m)).map((m) => `console error: ${m}`));
     await page.close();
   };
   await Promise.all(Array.from({ length: TABS }, tab));
@@ -81,25 +84,28 @@ async function visitAll(context: BrowserContext, probeDom: boolean): Promise<Vis
 describe("the XSS fixture in Chromium", () => {
   it("was built: every payload is in the store, and every refused record was reported and skipped", () => {
     expect(XSS_PAYLOADS.length).toBeGreaterThanOrEqual(40);
-    expect(site.records.length).toBeGreaterThanOrEqual(4 * XSS_PAYLOADS.length);
-    expect(site.runs.length).toBe(2 * XSS_PAYLOADS.length);
+    expect(site.records.filter((r) => r.key === "xss-markdown").length).toBe(XSS_PAYLOADS.length);
+    expect(site.runs.length).toBeGreaterThanOrEqual(4);
     const reported = site.result.problems.map((p) => p.path.split(path.sep).join("/"));
     const missing = refused.filter((r) => !reported.some((p) => p.includes(r.file)));
     expect(missing, "hand-written bad records the builder did not report").toEqual([]);
-    expect(pages.length).toBeGreaterThan(4 * XSS_PAYLOADS.length);
+    expect(pages.length).toBeGreaterThan(XSS_PAYLOADS.length);
   });
 
-  it("runs nothing with the site's Content-Security-Policy in force", async () => {
-    const context = await browser.newContext();
-    const { findings, outside } = await visitAll(context, false);
+  it("runs nothing on any page even with the CSP bypassed: the escaping and the sanitizer hold on their own", async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const { findings, outside } = await visitAll(context, pages, true);
     await context.close();
     expect(findings).toEqual([]);
     expect(forbiddenRequests(outside)).toEqual([]);
   });
 
-  it("runs nothing even with the CSP bypassed: the escaping and the sanitizer hold on their own", async () => {
-    const context = await browser.newContext({ bypassCSP: true });
-    const { findings, outside } = await visitAll(context, true);
+  it("violates no CSP directive with the policy in force, on the pages that gather many payloads", async () => {
+    // Every artifact page's content also shows on its run page (as a card), so these cover all of it.
+    const gathering = pages.filter((p) => !p.startsWith("artifacts/"));
+    expect(gathering.length).toBeGreaterThan(5);
+    const context = await browser.newContext();
+    const { findings, outside } = await visitAll(context, gathering, false);
     await context.close();
     expect(findings).toEqual([]);
     expect(forbiddenRequests(outside)).toEqual([]);
