@@ -54,12 +54,15 @@ afterAll(async () => {
 interface Visit {
   findings: string[];
   outside: OutsideRequest[];
+  /** Pages whose visible text shows a payload's `alert(1)`: the payloads arrived, as inert text. */
+  showing: string[];
 }
 
 /** Opens every page (a few tabs at a time) in `context` and lists what each did that it must not. */
 async function visitAll(context: BrowserContext, list: readonly string[], probeDom: boolean): Promise<Visit> {
   const outside = await fenceContext(context);
   const findings: string[] = [];
+  const showing: string[] = [];
   let next = 0;
   const tab = async () => {
     const page = await context.newPage();
@@ -72,13 +75,14 @@ async function visitAll(context: BrowserContext, list: readonly string[], probeD
       await page.evaluate("new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))");
       if (page.url() !== url) findings.push(`${rel}: navigated away to ${page.url()}`);
       if (probeDom) for (const f of await executableInDom(page)) findings.push(`${rel}: ${f}`);
+      if (await page.evaluate("document.body.innerText.includes('alert(1)')")) showing.push(rel);
     }
     findings.push(...watch.dialogs.map((d) => `dialog: ${d}`), ...watch.pageErrors.map((e) => `page error: ${e}`));
     findings.push(...watch.consoleErrors.filter((m) => !isFailedLoadMessage(m)).map((m) => `console error: ${m}`));
     await page.close();
   };
   await Promise.all(Array.from({ length: TABS }, tab));
-  return { findings, outside };
+  return { findings, outside, showing: showing.sort() };
 }
 
 describe("the XSS fixture in Chromium", () => {
@@ -94,10 +98,15 @@ describe("the XSS fixture in Chromium", () => {
 
   it("runs nothing on any page even with the CSP bypassed: the escaping and the sanitizer hold on their own", async () => {
     const context = await browser.newContext({ bypassCSP: true });
-    const { findings, outside } = await visitAll(context, pages, true);
+    const { findings, outside, showing } = await visitAll(context, pages, true);
     await context.close();
     expect(findings).toEqual([]);
     expect(forbiddenRequests(outside)).toEqual([]);
+    // Run names are payloads shown as text: proof that the pages opened really carried them.
+    const runPages = pages.filter((p) => p.startsWith("runs/") && p !== "runs/index.html");
+    expect(runPages.length).toBeGreaterThanOrEqual(4);
+    expect(runPages.filter((p) => !showing.includes(p))).toEqual([]);
+    expect(showing).toContain("runs/index.html");
   });
 
   it("violates no CSP directive with the policy in force, on the pages that gather many payloads", async () => {
