@@ -144,7 +144,8 @@ function renderList(list: Tokens.List): string {
 }
 
 function checkbox(checked: boolean): string {
-  return `<input ${checked ? 'checked="" ' : ""}disabled="" type="checkbox"> `;
+  // Same attributes, in the same order, as the sanitizer path gives (tests compare the two DOMs).
+  return `<input ${checked ? 'checked="" ' : ""}disabled="" type="checkbox" aria-label="${checked ? "done" : "not done"}"> `;
 }
 
 function renderTable(table: Tokens.Table): string {

@@ -92,6 +92,8 @@ function addHooks(purify: Purifier): void {
         } else {
           el.setAttribute("type", "checkbox");
           el.setAttribute("disabled", "");
+          // A checkbox needs an accessible name; the item's text follows it, so name its state.
+          el.setAttribute("aria-label", el.hasAttribute("checked") ? "done" : "not done");
         }
         break;
     }
