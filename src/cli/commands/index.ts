@@ -8,8 +8,9 @@ import { inspectCommand } from "./inspect.js";
 import { lsCommand } from "./ls.js";
 import { pruneCommand } from "./prune.js";
 import { updateProgressCommand } from "./update-progress.js";
+import { watchCommand } from "./watch.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<GlobalArgs, any>[] = [
-  buildCommand, lsCommand, inspectCommand, deleteCommand, createCommand, updateProgressCommand, pruneCommand,
+  buildCommand, watchCommand, lsCommand, inspectCommand, deleteCommand, createCommand, updateProgressCommand, pruneCommand,
 ];

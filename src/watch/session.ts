@@ -1,0 +1,111 @@
+/**
+ * Watch mode as one handle: the store watcher, the incremental site and the preview server, started in the order
+ * that loses no change (watch, wait until watching, full build, then apply batches) and closed together.
+ */
+import { ArtifactPressError } from "../errors.js";
+import type { StoreProblem } from "../store/backend.js";
+import { IncrementalSite, type UpdateResult } from "./incremental.js";
+import { startPreviewServer, type PreviewServer } from "./server.js";
+import { watchStore, type StoreWatch, type WatchFactory } from "./watcher.js";
+
+export interface WatchSessionOptions {
+  /** The store folder; it may not exist yet (the site is then empty until it appears). */ dir: string;
+  /** The site folder. */ out: string;
+  /** Site title; default "Artifacts". */ title?: string;
+  /** Skip record files larger than this many bytes; default 32 MiB. */ maxFileSize?: number;
+  /** Serve the site with live reload; default true. */ serve?: boolean;
+  /** Interface to serve on; default "127.0.0.1". */ host?: string;
+  /** Port to serve on; default 4321; 0 picks a free one. */ port?: number;
+  /** Quiet time that ends a burst of store events, in ms; default 10. */ debounceMs?: number;
+  /** Each bad file found, on the first build and later. */ onProblem?: (problem: StoreProblem) => void;
+  /** After each batch is applied. */ onUpdate?: (result: UpdateResult) => void;
+  /** Errors that do not stop watching (a batch that failed; the site is then rebuilt in full). */ onError?: (error: ArtifactPressError) => void;
+  /** Makes the file watcher; default chokidar. For tests. */ watchFactory?: WatchFactory;
+}
+
+export interface WatchSession {
+  /** The first, full build. */
+  first: UpdateResult;
+  /** The preview's address, when serving. */
+  url: string | undefined;
+  /** Rejects when watching cannot go on (no inotify watches left); never resolves otherwise. */
+  failed: Promise<never>;
+  /** Stops watching and serving; waits for a batch being applied. */
+  close(): Promise<void>;
+}
+
+/** Default quiet time: small, so a single write shows within a few milliseconds. */
+export const WATCH_DEBOUNCE_MS = 10;
+
+export async function startWatchSession(options: WatchSessionOptions): Promise<WatchSession> {
+  let site: IncrementalSite | undefined;
+  let server: PreviewServer | undefined;
+  let fail!: (error: ArtifactPressError) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {});
+  let siteReady!: () => void;
+  const built = new Promise<void>((resolve) => (siteReady = resolve));
+  const buildOptions = { dir: options.dir, out: options.out, title: options.title, maxFileSize: options.maxFileSize, onProblem: options.onProblem };
+
+  const watch: StoreWatch = watchStore(options.dir, {
+    debounceMs: options.debounceMs ?? WATCH_DEBOUNCE_MS,
+    watchFactory: options.watchFactory,
+    onBatch: async (changes) => {
+      await built;
+      if (!site) return;
+      let result: UpdateResult;
+      try {
+        result = await site.update(changes);
+      } catch (err) {
+        // The site may be half updated: report, then make it whole again with a full build.
+        options.onError?.(asError(err, "Updating the site failed"));
+        result = (await rebuild()) ?? { changed: [], rendered: [], problems: [], durationMs: 0 };
+      }
+      server?.notify(result.changed);
+      options.onUpdate?.(result);
+    },
+    onError: (error) => {
+      const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code === "ENOSPC" || code === "EMFILE") fail(error);
+      else options.onError?.(error);
+    },
+  });
+
+  async function rebuild(): Promise<UpdateResult | undefined> {
+    try {
+      const again = await IncrementalSite.build(buildOptions);
+      site = again.site;
+      return { ...again.result, changed: [...again.result.changed] };
+    } catch (err) {
+      options.onError?.(asError(err, "Rebuilding the site failed"));
+      return undefined;
+    }
+  }
+
+  try {
+    await watch.ready;
+    const first = await IncrementalSite.build(buildOptions);
+    site = first.site;
+    siteReady();
+    if (options.serve ?? true) server = await startPreviewServer({ root: site.out, host: options.host, port: options.port });
+    return {
+      first: first.result,
+      url: server?.url,
+      failed,
+      close: async () => {
+        await watch.close();
+        await server?.close();
+      },
+    };
+  } catch (err) {
+    siteReady();
+    await watch.close();
+    await server?.close();
+    throw err;
+  }
+}
+
+function asError(err: unknown, what: string): ArtifactPressError {
+  if (err instanceof ArtifactPressError) return err;
+  return new ArtifactPressError(`${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
