@@ -236,12 +236,17 @@ export async function treeDiff(a: string, b: string): Promise<string[]> {
 async function walk(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   async function go(dir: string, rel: string): Promise<void> {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+    // A folder or file that vanishes while being walked (a live site being updated) shows as a difference.
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => undefined);
+    if (!entries) return void out.set(`${rel}/`, "vanished");
     if (entries.length === 0 && rel !== "") out.set(`${rel}/`, "empty folder");
     for (const e of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await go(path.join(dir, e.name), r);
-      else out.set(r, createHash("sha1").update(await fs.readFile(path.join(dir, e.name))).digest("hex"));
+      else {
+        const bytes = await fs.readFile(path.join(dir, e.name)).catch(() => undefined);
+        out.set(r, bytes ? createHash("sha1").update(bytes).digest("hex") : "vanished");
+      }
     }
   }
   await go(root, "");
