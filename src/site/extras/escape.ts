@@ -1,0 +1,35 @@
+/**
+ * Escaping for the extra outputs that are not eta HTML: XML (Atom feeds, inline SVG) and JavaScript data files
+ * loaded with `<script src>` (the only way to ship data that works from `file://` under `script-src 'self'`).
+ */
+
+/** Characters XML 1.0 cannot hold at all (C0 controls except tab/newline/return, lone surrogates, U+FFFE/FFFF). */
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text or attribute value for XML and SVG: the five markup characters as entities, illegal characters dropped. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(XML_ILLEGAL, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/**
+ * JSON that is also safe inside a script file or a `<script>` element: `<`, `>`, `&` and the two JavaScript
+ * line terminators are written as `\u` escapes, so `</script>`, `<!--` or U+2028 in the data change nothing.
+ */
+export function jsonForScript(value: unknown): string {
+  const json = JSON.stringify(value) ?? "null";
+  return json.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** The global every data file registers into: `self.ArtifactPressData[name] = value`. */
+export const DATA_GLOBAL = "ArtifactPressData";
+
+/** A data script: run by `<script src>`, it stores `value` under `name` for the client scripts to pick up. */
+export function dataScript(name: string, value: unknown): string {
+  return `(self.${DATA_GLOBAL}=self.${DATA_GLOBAL}||{})[${jsonForScript(name)}]=${jsonForScript(value)};\n`;
+}

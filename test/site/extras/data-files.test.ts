@@ -1,0 +1,97 @@
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import { compareDataFile, versionLines } from "../../../src/site/extras/compare-data.js";
+import { DATA_GLOBAL } from "../../../src/site/extras/escape.js";
+import { extraFiles } from "../../../src/site/extras/helpers.js";
+import { LATEST_API, latestApi } from "../../../src/site/extras/latest-api.js";
+import { numericColumns, tableDataFile } from "../../../src/site/extras/table-data.js";
+import { record, table } from "./records.js";
+
+/** Runs data scripts the way a browser would and returns what they registered. */
+function run(...scripts: string[]): Record<string, unknown> {
+  const sandbox: Record<string, unknown> = {};
+  sandbox.self = sandbox;
+  for (const s of scripts) vm.runInNewContext(s, sandbox);
+  return sandbox[DATA_GLOBAL] as Record<string, unknown>;
+}
+
+const NASTY = `</script><!--<script>alert(1)</script>\u2028`;
+
+describe("api/latest.json", () => {
+  it("lists the latest version of each key in key order, with paths, counts and the record in a fixed field order", () => {
+    const records = [
+      record("progress", 10, { key: "b", minute: 2 }), record("progress", 20, { key: "b", minute: 3 }),
+      record("markdown", NASTY, { key: "a", minute: 1 }), record("progress", 1, { key: null, minute: 4 }),
+    ];
+    const file = latestApi(records);
+    expect(file.path).toBe(LATEST_API);
+    const api = JSON.parse(file.data);
+    expect(api.formatVersion).toBe(1);
+    expect(api.keys.map((k: { key: string; versions: number }) => [k.key, k.versions])).toEqual([["a", 1], ["b", 2]]);
+    expect(api.keys[1].latest.id).toBe(records[1]!.id);
+    expect(api.keys[1].page).toBe("keys/b/index.html");
+    expect(api.keys[1].artifactPage).toBe(`artifacts/${records[1]!.id}.html`);
+    expect(Object.keys(api.keys[0].latest)).toEqual(["formatVersion", "id", "key", "type", "description", "data", "flowRunId", "taskRunId", "created", "updated"]);
+    expect(api.keys[0].latest.data).toBe(NASTY);
+    expect(api.keys[0].url).toBeUndefined();
+    expect(latestApi([...records].reverse()).data).toBe(file.data);
+  });
+
+  it("adds absolute URLs with a base URL and the site path of local images", () => {
+    const img = record("image", { file: "a.png", mediaType: "image/png" }, { key: "pic" });
+    const api = JSON.parse(latestApi([img], { baseUrl: "https://e.com/", imagePaths: new Map([[img.id, "assets/img/abc.png"]]) }).data);
+    expect(api.keys[0]).toMatchObject({ url: "https://e.com/keys/pic/index.html", image: "assets/img/abc.png", imageUrl: "https://e.com/assets/img/abc.png" });
+  });
+});
+
+describe("table data files", () => {
+  it("hold every row, the columns and which columns are numeric, safe against markup in cells", () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => [i, `${NASTY}${i}`, i % 2 ? null : 1.5]);
+    const t = table(["n", "text", "x"], rows, { key: "big" }) as Extract<ReturnType<typeof table>, { type: "table" }>;
+    const file = tableDataFile(t);
+    expect(file.path).toBe(`artifacts/${t.id}.table.js`);
+    expect(file.data).not.toMatch(/<\/script|<!--/);
+    const data = run(file.data)[`table/${t.id}`] as { columns: string[]; rows: unknown[][]; numeric: boolean[]; name: string };
+    expect(data.rows).toEqual(rows);
+    expect(data.numeric).toEqual([true, false, true]);
+    expect(data.name).toBe("big-2026-11-26T04-00-00-000Z");
+  });
+  it("numeric columns: numbers only, empty cells ignored, an all-empty column is not numeric", () => {
+    expect(numericColumns({ columns: null, rows: [[1, "a", null], [null, 2, null]] })).toEqual([true, false, false]);
+  });
+});
+
+describe("compare data files", () => {
+  it("hold each version as lines, oldest first; a version that does not fit the budget left by newer ones carries none", () => {
+    const versions = [
+      record("markdown", "a\nb\n", { key: "k", minute: 0, description: "d1" }),
+      table(["c"], [[1], [NASTY]], { key: "k", minute: 1 }),
+      record("link", { url: "https://e.com/", text: "E" }, { key: "k", minute: 2 }),
+    ];
+    const data = run(compareDataFile("k", versions).data)["compare/k"] as { versions: { n: number; lines: string[] | null; description: string[] }[] };
+    expect(data.versions.map((v) => [v.n, v.lines])).toEqual([[1, ["a", "b"]], [2, ["c", "1", NASTY]], [3, ["E", "https://e.com/"]]]);
+    expect(data.versions[0]!.description).toEqual(["d1"]);
+    const small = run(compareDataFile("k", versions, { maxTotal: 30 }).data)["compare/k"] as { versions: { lines: string[] | null }[] };
+    expect(small.versions.map((v) => v.lines === null)).toEqual([false, true, false]);
+  });
+  it("versionLines of progress and images", () => {
+    expect(versionLines(record("progress", 33.333))).toEqual(["33.33%"]);
+    expect(versionLines(record("image", { file: "x.png", mediaType: "image/png" }))).toEqual(["local image x.png"]);
+  });
+});
+
+describe("extraFiles", () => {
+  it("lists feeds, the API, the search index, compare data for keys with versions and table data, each path once", () => {
+    const records = [
+      record("progress", 1, { key: "p", minute: 0 }), record("progress", 2, { key: "p", minute: 1 }),
+      table(["a"], [[1]], { key: "t", minute: 2 }), table(["a"], [], { key: "empty", minute: 3 }),
+    ];
+    const paths = extraFiles(records, { siteTitle: "S" }).map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(paths).toEqual(expect.arrayContaining([
+      "feed.xml", "keys/p/feed.xml", "keys/t/feed.xml", "api/latest.json", "search/meta.js", "keys/p/versions.js", `artifacts/${records[2]!.id}.table.js`,
+    ]));
+    expect(paths).not.toContain("keys/t/versions.js");
+    expect(paths).not.toContain(`artifacts/${records[3]!.id}.table.js`);
+  });
+});

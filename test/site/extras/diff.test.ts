@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { diffTable } from "../../../src/site/extras/diff-table.js";
+import { diffVersions } from "../../../src/site/extras/diff.js";
+import { record, table } from "./records.js";
+
+describe("diffTable", () => {
+  it("matches rows by a unique first column with the same name, and lists added, removed and changed cells", () => {
+    const before = { columns: ["id", "name", "score"], rows: [["a", "Ann", 1], ["b", "Bob", 2], ["c", "Cy", 3]] };
+    const after = { columns: ["id", "name", "score"], rows: [["c", "Cy", 4], ["a", "Ann", 1], ["d", "Di", 5]] };
+    const d = diffTable(before, after);
+    expect(d.matchedBy).toBe("key");
+    expect(d.keyColumn).toBe("id");
+    expect(d.counts).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 1 });
+    expect(d.changed).toEqual([{ label: "c", changes: [{ column: "score", before: "3", after: "4" }] }]);
+    expect(d.added).toEqual([{ label: "d", cells: ["d", "Di", "5"] }]);
+    expect(d.removed).toEqual([{ label: "b", cells: ["b", "Bob", "2"] }]);
+  });
+
+  it("falls back to position when the first column repeats, is empty, or is renamed", () => {
+    const dup = diffTable({ columns: ["id"], rows: [["a"], ["a"]] }, { columns: ["id"], rows: [["a"], ["b"]] });
+    expect(dup.matchedBy).toBe("position");
+    expect(dup.changed).toEqual([{ label: "row 2", changes: [{ column: "id", before: "a", after: "b" }] }]);
+    expect(diffTable({ columns: ["id"], rows: [[null]] }, { columns: ["id"], rows: [[null]] }).matchedBy).toBe("position");
+    expect(diffTable({ columns: ["id"], rows: [["a"]] }, { columns: ["key"], rows: [["a"]] }).matchedBy).toBe("position");
+    // No key in common: a one-row metrics table whose first cell changed is the same row, changed.
+    expect(diffTable({ columns: ["acc", "n"], rows: [[0.8, 1]] }, { columns: ["acc", "n"], rows: [[0.9, 1]] }).counts).toEqual({ added: 0, removed: 0, changed: 1, unchanged: 0 });
+  });
+
+  it("matches columns by name (a moved column is not a change) and reports added and removed columns", () => {
+    const d = diffTable({ columns: ["x", "y", "gone"], rows: [[1, 2, 3]] }, { columns: ["y", "x", "new"], rows: [[2, 1, 9]] });
+    expect(d.counts).toEqual({ added: 0, removed: 0, changed: 0, unchanged: 1 });
+    expect(d.columnsAdded).toEqual(["new"]);
+    expect(d.columnsRemoved).toEqual(["gone"]);
+  });
+
+  it("tables without column names compare by position, named `column N`", () => {
+    const d = diffTable({ columns: null, rows: [[1, "a"], [2, "b"]] }, { columns: null, rows: [[1, "A"], [2, "b"], [3, "c", true]] });
+    expect(d.matchedBy).toBe("position");
+    expect(d.changed).toEqual([{ label: "row 1", changes: [{ column: "column 2", before: "a", after: "A" }] }]);
+    expect(d.added).toEqual([{ label: "row 3", cells: ["3", "c", "true"] }]);
+    expect(d.columnsAdded).toEqual(["column 3"]);
+  });
+
+  it("compares nested values by content and null with a missing cell as equal", () => {
+    const d = diffTable({ columns: ["k", "v"], rows: [["a", { x: [1] }], ["b"]] }, { columns: ["k", "v"], rows: [["a", { x: [1] }], ["b", null]] });
+    expect(d.counts.unchanged).toBe(2);
+  });
+
+  it("lists at most maxListed rows per kind with complete counts, and refuses tables past maxCells", () => {
+    const rows = (n: number, tag: string) => Array.from({ length: n }, (_, i) => [i, `${tag}${i}`]);
+    const d = diffTable({ columns: ["i", "v"], rows: rows(300, "a") }, { columns: ["i", "v"], rows: rows(300, "b") }, { maxListed: 10 });
+    expect(d.counts.changed).toBe(300);
+    expect(d.changed).toHaveLength(10);
+    expect(d.truncated).toBe(true);
+    const big = diffTable({ columns: ["i", "v"], rows: rows(300, "a") }, { columns: ["i", "v"], rows: rows(300, "b") }, { maxCells: 100 });
+    expect(big.tooLarge).toBe(true);
+    expect(big.changed).toEqual([]);
+  });
+});
+
+describe("diffVersions", () => {
+  it("markdown: a line diff; unchanged when equal", () => {
+    const a = record("markdown", "# T\none\ntwo\n"), b = record("markdown", "# T\none\n2\n");
+    const d = diffVersions(a, b);
+    expect(d.unchanged).toBe(false);
+    expect(d.description).toBeNull();
+    expect(d.body).toMatchObject({ kind: "markdown", lines: { added: 1, removed: 1 } });
+    expect(diffVersions(a, record("markdown", "# T\none\ntwo\n"))).toMatchObject({ unchanged: true, body: null });
+  });
+
+  it("description changes are a line diff of their own", () => {
+    const d = diffVersions(record("progress", 5, { description: "old" }), record("progress", 5, { description: "new" }));
+    expect(d.body).toBeNull();
+    expect(d.description).toMatchObject({ added: 1, removed: 1 });
+  });
+
+  it("links before → after, progress as a number change, images and type changes for side by side", () => {
+    expect(diffVersions(record("link", { url: "https://a.example/", text: null }), record("link", { url: "https://b.example/", text: "B" })).body)
+      .toEqual({ kind: "link", before: { url: "https://a.example/", text: null }, after: { url: "https://b.example/", text: "B" } });
+    expect(diffVersions(record("progress", 0.1), record("progress", 0.3)).body).toEqual({ kind: "progress", before: 0.1, after: 0.3, delta: 0.2 });
+    expect(diffVersions(record("progress", 80), record("progress", 20)).body).toMatchObject({ delta: -60 });
+    expect(diffVersions(record("image", { url: "https://a.example/1.png" }), record("image", { url: "https://a.example/2.png" })).body).toEqual({ kind: "image" });
+    expect(diffVersions(record("image", { url: "https://a.example/1.png" }), record("image", { url: "https://a.example/1.png" })).body).toBeNull();
+    expect(diffVersions(record("progress", 1), table(null, [[1]])).body).toEqual({ kind: "type", before: "progress", after: "table" });
+  });
+
+  it("tables: a table diff, or nothing when equal", () => {
+    expect(diffVersions(table(["a"], [[1]]), table(["a"], [[1]])).body).toBeNull();
+    expect(diffVersions(table(["a"], [[1]]), table(["a"], [[2]])).body).toMatchObject({ kind: "table", table: { matchedBy: "position", counts: { changed: 1 } } });
+  });
+});

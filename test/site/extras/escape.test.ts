@@ -1,0 +1,34 @@
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import { DATA_GLOBAL, dataScript, escapeXml, jsonForScript } from "../../../src/site/extras/escape.js";
+
+const NASTY = `</script><script>alert(1)</script><!-- & "q" 'a' \u2028\u2029 ]]>`;
+
+describe("escapeXml", () => {
+  it("escapes the five markup characters", () => {
+    expect(escapeXml(`<a href="x" title='y'>&amp;</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+  });
+  it("drops characters XML cannot hold, keeps tabs, newlines and astral characters", () => {
+    expect(escapeXml("a\u0000b\u0007c\u000Bd\tе\n\r\uFFFE\uFFFF😀\uD800x\uDC00")).toBe("abcd\tе\n\r😀x");
+  });
+});
+
+describe("jsonForScript and dataScript", () => {
+  it("never holds <, >, & or the JavaScript line terminators raw", () => {
+    const json = jsonForScript({ s: NASTY });
+    expect(json).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(json)).toEqual({ s: NASTY });
+  });
+  it("a data script registers the exact value under its name, whatever the value holds", () => {
+    const sandbox: Record<string, unknown> = {};
+    sandbox.self = sandbox;
+    const script = dataScript("t/</script>", { rows: [[NASTY, 1, null, true, { a: [1] }]] });
+    expect(script).not.toMatch(/<\/script|<!--/i);
+    vm.runInNewContext(script, sandbox);
+    vm.runInNewContext(dataScript("second", 2), sandbox);
+    expect(sandbox[DATA_GLOBAL]).toEqual({ "t/</script>": { rows: [[NASTY, 1, null, true, { a: [1] }]] }, second: 2 });
+  });
+  it("undefined becomes null rather than an empty expression", () => {
+    expect(jsonForScript(undefined)).toBe("null");
+  });
+});
