@@ -1,12 +1,24 @@
-/** `buildSite`: read the store → model → render → write, with bad files reported and skipped. */
-import { promises as fs } from "node:fs";
+/**
+ * `buildSite`: read the store → model → render → write, with bad files reported and skipped.
+ *
+ * Records stream through: each is read, parsed once, its artifact HTML rendered (or found in the cache) into the
+ * fragment pack, and only its metadata kept for the model. Pages are then rendered one at a time from the model
+ * and the pack, and written as they come, so memory stays flat however large the store. A page whose key (see
+ * page-keys.ts) is the one the previous build wrote is hard-linked from the previous site instead of rendered.
+ */
+import { createHash } from "node:crypto";
+import { lstatSync, mkdtempSync, promises as fs, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
-import { buildModel, type SiteModel } from "./model.js";
+import { BuildCache, cacheBase, siteSalt, type FileEntry } from "./cache.js";
+import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments.js";
+import { buildModel } from "./model.js";
+import { PageKeys } from "./page-keys.js";
 import { ICON_FILE, SCRIPT_FILE, STYLE_FILE } from "./paths.js";
-import { readStore, type StoreSnapshot } from "./read.js";
+import { streamStore, type StoreSnapshot } from "./read.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter } from "./write.js";
 
@@ -17,6 +29,13 @@ export interface BuildOptions {
   /** Skip record files larger than this many bytes; default 32 MiB. */ maxFileSize?: number;
   /** Called for every bad file found (path + reason); the build goes on. */ onProblem?: (p: StoreProblem) => void;
   /** Called as pages are written, for a progress bar. */ onProgress?: (done: number, total: number) => void;
+  /**
+   * Reuse what the previous build of this store into this `out` rendered; default true. The cache is never in
+   * the store or the site: see cache.ts for where it lives. False renders everything and reads no cache.
+   */
+  cache?: boolean;
+  /** Base folder of the cache; default `$ARTIFACTS_CACHE_DIR`, else `$XDG_CACHE_HOME/artifact-press`, else `~/.cache/artifact-press`. */
+  cacheDir?: string;
 }
 
 export interface BuildResult {
@@ -26,14 +45,24 @@ export interface BuildResult {
   files: number;
   problems: StoreProblem[];
   durationMs: number;
+  /** Files taken unchanged from the previous site through the cache (0 on a cold build). */
+  reused: number;
 }
 
 /** Files copied from `templates/assets/` into every site. */
 const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE];
-/** Writes in flight at once: enough to keep the disk busy without a file-descriptor storm. */
-const WRITE_CONCURRENCY = 16;
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
+  try {
+    return await buildOnce(options, options.cache ?? true);
+  } catch (err) {
+    // A damaged cache must never break (or taint) a build: throw it away and build without it.
+    if (!(err instanceof CorruptCacheError)) throw err;
+    return buildOnce(options, false);
+  }
+}
+
+async function buildOnce(options: BuildOptions, useCache: boolean): Promise<BuildResult> {
   const started = performance.now();
   const problems: StoreProblem[] = [];
   const report = (p: StoreProblem) => {
@@ -41,18 +70,113 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
     options.onProblem?.(p);
   };
   const writer = await SiteWriter.open(options.out, options.dir);
+  const renderer = new SiteRenderer();
+  const salt = siteSalt(renderer.templatesDir);
+  const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out: writer.out, salt }) : undefined;
+  const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
+  const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
   try {
-    const snapshot = await readStore(options.dir, { maxFileSize: options.maxFileSize, report });
-    const renderer = new SiteRenderer();
-    const { records, rendered } = renderArtifacts(renderer, snapshot, report);
-    const model = buildModel({ title: options.title ?? "Artifacts", records, runs: snapshot.runs });
-    const pages = await writeSite(writer, renderer, model, rendered, snapshot, options.onProgress);
+    const previous = cache?.previous;
+    const fragments = new Map<string, FragmentEntry>();
+    const entryOf = new Map<string, FragmentEntry>();
+    const hashOf = new WeakMap<ArtifactRecord, string>();
+    const records: ArtifactRecord[] = [];
+    const renderProblems: StoreProblem[] = [];
+    const rest = await streamStore(options.dir, { maxFileSize: options.maxFileSize, report }, ({ record, hash, source, imagePath }) => {
+      const key = imagePath === undefined ? hash : createHash("sha1").update(`${hash}\0${imagePath}`).digest("hex");
+      let entry = fragments.get(key) ?? previous?.fragments.get(key);
+      if (!entry) {
+        let rendered: RenderedArtifact;
+        try {
+          rendered = renderer.renderArtifact(record, imagePath);
+        } catch (err) {
+          // Reported after the read problems, in the order the whole-store build always used.
+          renderProblems.push({ path: source, reason: `${(err as Error).message}; skipped` });
+          return;
+        }
+        entry = pack.append(rendered);
+      }
+      fragments.set(key, entry);
+      entryOf.set(record.id, entry);
+      const meta = slim(record);
+      hashOf.set(meta, key);
+      records.push(meta);
+    });
+    for (const p of renderProblems) report(p);
+
+    const model = buildModel({ title: options.title ?? "Artifacts", records, runs: rest.runs });
+    const keys = new PageKeys(model, salt, (r) => hashOf.get(r)!);
+    const runArtifactCounts = new Map<string, number>();
+    for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
+    const lookup = (id: string): RenderedArtifact | undefined => {
+      const entry = entryOf.get(id);
+      return entry && pack.read(entry);
+    };
+
+    const files = new Map<string, FileEntry>();
+    let reused = 0;
+    /** Takes `rel` from the previous site when it was made from `key` and is untouched since, else writes `make()`. */
+    const put = (rel: string, key: string, make: () => string | Uint8Array) => {
+      const before = previous?.files.get(rel);
+      if (before && before[0] === key) {
+        const from = path.join(writer.out, rel);
+        const stat = lstatSync(from, { throwIfNoEntry: false });
+        if (stat?.isFile() && stat.size === before[1] && stat.mtimeMs === before[2] && stat.ino === before[3] && writer.reuse(rel, from)) {
+          files.set(rel, before);
+          reused++;
+          return;
+        }
+      }
+      writer.writeSync(rel, make());
+      if (cache) {
+        const stat = statSync(writer.target(rel));
+        files.set(rel, [key, stat.size, stat.mtimeMs, stat.ino]);
+      }
+    };
+
+    const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
+    const total = model.pages.length + ASSETS.length + rest.images.length + extras.length;
+    let done = 0;
+    const step = () => options.onProgress?.(++done, total);
+    for (const asset of ASSETS) {
+      writer.writeSync(asset, await fs.readFile(path.join(renderer.templatesDir, asset)));
+      step();
+    }
+    // An image's path is a hash of its bytes.
+    for (const image of rest.images) {
+      put(image.path, image.path, () => image.bytes);
+      step();
+    }
+    for (const { file, record } of extras) {
+      put(file, `${salt}:${hashOf.get(record)}`, () => lookup(record.id)!.files.find((f) => f.path === file)!.data);
+      step();
+    }
+    for (const page of model.pages) {
+      put(page.path, keys.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts));
+      step();
+      // Let a progress bar (and a watcher's server) breathe now and then.
+      if (done % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    cache?.forgetFiles();
     await writer.commit();
-    return { pages, files: writer.count, problems, durationMs: performance.now() - started };
+    cache?.save(fragments, files);
+    return { pages: model.pages.length, files: writer.count, problems, durationMs: performance.now() - started, reused };
   } catch (err) {
     await writer.abort();
+    if (err instanceof CorruptCacheError) cache?.wipe();
     throw err;
+  } finally {
+    cache?.release();
+    if (scratch) {
+      pack.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
+}
+
+/** A record without its data: the pages take its HTML from the fragment pack, so the body need not stay in memory. */
+function slim(record: ArtifactRecord): ArtifactRecord {
+  return { ...record, data: null } as unknown as ArtifactRecord;
 }
 
 /** Renders every artifact once; one whose Markdown is refused is reported and left out of the site. */
@@ -70,42 +194,4 @@ export function renderArtifacts(
     }
   }
   return { records, rendered };
-}
-
-async function writeSite(
-  writer: SiteWriter, renderer: SiteRenderer, model: SiteModel, rendered: Map<string, RenderedArtifact>,
-  snapshot: StoreSnapshot, onProgress?: (done: number, total: number) => void,
-): Promise<number> {
-  const runArtifactCounts = new Map<string, number>();
-  for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
-  const extras = model.records.flatMap((r) => rendered.get(r.id)!.files);
-  const total = model.pages.length + ASSETS.length + snapshot.images.length + extras.length;
-  let done = 0;
-  const jobs: (() => Promise<void>)[] = [
-    ...ASSETS.map((asset) => async () => writer.write(asset, await fs.readFile(path.join(renderer.templatesDir, asset)))),
-    ...snapshot.images.map((image) => () => writer.write(image.path, image.bytes)),
-    ...extras.map((file) => () => writer.write(file.path, file.data)),
-    ...model.pages.map((page) => () => writer.write(page.path, renderer.renderPage(page, model, rendered, runArtifactCounts))),
-  ];
-  await runPool(jobs, WRITE_CONCURRENCY, () => onProgress?.(++done, total));
-  return model.pages.length;
-}
-
-/** Runs jobs with at most `limit` in flight; the first failure stops new jobs and is thrown. */
-async function runPool(jobs: (() => Promise<void>)[], limit: number, after: () => void): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const worker = async () => {
-    while (next < jobs.length && failed === undefined) {
-      const job = jobs[next++]!;
-      try {
-        await job();
-        after();
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  if (failed !== undefined) throw failed;
 }

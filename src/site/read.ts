@@ -1,15 +1,20 @@
 /**
  * Reads a store for the site: every record that passes the trust boundary, every run, and the bytes of local
  * images. Anything unusable is reported (path + reason) and left out; nothing here throws for a bad file.
+ *
+ * Records are read one at a time with synchronous calls and handed to a callback, so the caller can render each
+ * one and drop its body: a 100,000-artifact store never sits in memory whole, and the thread-pool round trips
+ * of ~6 async calls per file (which cost more than the reading itself) are gone.
  */
 import { createHash } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, promises as fs, readSync } from "node:fs";
 import path from "node:path";
 import { sniffImage } from "../artifacts/image.js";
 import { BuildError } from "../errors.js";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import { FsStore, UNKEYED_DIR } from "../store/fs-store.js";
-import { versionFileName } from "../store/rules.js";
+import { timestampOfFileName, versionFileName } from "../store/rules.js";
+import { checkArtifactRecord } from "../store/validate.js";
 import type { ArtifactRecord, RunRecord } from "../types.js";
 import { imageFile } from "./paths.js";
 
@@ -17,6 +22,16 @@ import { imageFile } from "./paths.js";
 export interface SiteImage {
   path: string;
   bytes: Buffer;
+}
+
+/** One readable record as read: the parsed record, the hash of its file's bytes, where it came from. */
+export interface ReadRecord {
+  record: ArtifactRecord;
+  /** sha1 of the record file's bytes (hex): same bytes, same record. */
+  hash: string;
+  source: string;
+  /** Site path of its image, for a local-image artifact. */
+  imagePath?: string;
 }
 
 export interface StoreSnapshot {
@@ -38,26 +53,43 @@ export interface ReadOptions {
   report: ProblemSink;
 }
 
+/** What a streamed read leaves behind once every record went through the callback. */
+export interface StreamedStore {
+  runs: RunRecord[];
+  images: SiteImage[];
+}
+
 /** The relative path of a record's file, as problems name it. */
 export function recordPath(location: string, record: ArtifactRecord): string {
   return path.join(location, record.key ?? UNKEYED_DIR, versionFileName(Date.parse(record.created)));
 }
 
-export async function readStore(dir: string, options: ReadOptions): Promise<StoreSnapshot> {
+/**
+ * Reads every record in store order (keys sorted, versions oldest first, then unkeyed), calling `onRecord` for
+ * each readable one, then the runs. Problems are reported in that same order.
+ */
+export async function streamStore(dir: string, options: ReadOptions, onRecord: (r: ReadRecord) => void | Promise<void>): Promise<StreamedStore> {
   const stat = await fs.stat(dir).catch(() => undefined);
   if (!stat?.isDirectory()) throw new BuildError(`Store folder ${JSON.stringify(dir)} does not exist or is not a folder.`);
   const store = new FsStore(dir, { limits: options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize } });
   const report = options.report;
-  const snapshot: StoreSnapshot = { records: [], runs: [], imagePaths: new Map(), images: [], sourceOf: new Map() };
   const images = new Map<string, SiteImage>();
   const seen = new Map<string, string>();
 
   const keys: (string | null)[] = [...(await store.listKeys(report)), null];
   for (const key of keys) {
-    for (const name of await store.listVersions(key, report)) {
-      const record = await readOne(store, key, name, report);
-      if (!record) continue;
-      const source = recordPath(store.location, record);
+    const names = await store.listVersions(key, report);
+    if (names.length === 0) continue;
+    const dir = store.keyDir(key);
+    for (const name of names) {
+      const read = readRecordSync(store, key, dir, name);
+      if (read === undefined) continue; // deleted between listing and reading
+      if ("reason" in read) {
+        report(read);
+        continue;
+      }
+      const { record, hash } = read;
+      const source = path.join(store.location, key ?? UNKEYED_DIR, name);
       // Two files with one id would fight over one page: the first in version order wins.
       const id = record.id.toLowerCase();
       const first = seen.get(id);
@@ -65,34 +97,97 @@ export async function readStore(dir: string, options: ReadOptions): Promise<Stor
         report({ path: source, reason: `duplicate artifact id ${JSON.stringify(record.id)} (also in ${first}); skipped` });
         continue;
       }
+      let imagePath: string | undefined;
       if (record.type === "image" && "file" in record.data) {
         const image = await readImage(store, record, source, report);
         if (!image) continue;
         if (!images.has(image.path)) images.set(image.path, image);
-        snapshot.imagePaths.set(record.id, image.path);
+        imagePath = image.path;
       }
       seen.set(id, source);
-      snapshot.sourceOf.set(record.id, source);
-      snapshot.records.push(record);
+      await onRecord({ record, hash, source, imagePath });
     }
   }
-  snapshot.runs = await store.listRuns(report);
-  snapshot.images = [...images.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const runs = await store.listRuns(report);
+  return { runs, images: [...images.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+/** The whole store in memory (small stores, tests): `streamStore` collected. */
+export async function readStore(dir: string, options: ReadOptions): Promise<StoreSnapshot> {
+  const snapshot: StoreSnapshot = { records: [], runs: [], imagePaths: new Map(), images: [], sourceOf: new Map() };
+  const rest = await streamStore(dir, options, ({ record, source, imagePath }) => {
+    snapshot.records.push(record);
+    snapshot.sourceOf.set(record.id, source);
+    if (imagePath !== undefined) snapshot.imagePaths.set(record.id, imagePath);
+  });
+  snapshot.runs = rest.runs;
+  snapshot.images = rest.images;
   return snapshot;
 }
 
-async function readOne(store: FsStore, key: string | null, name: string, report: ProblemSink): Promise<ArtifactRecord | undefined> {
+/**
+ * One record file, with the checks of `FsStore.readVersion` (same reasons): the folder is not a symlink, the file
+ * is a regular file opened without following links, under the size cap, valid JSON, a valid record whose key
+ * and `created` match its folder and file name. Undefined when the file vanished.
+ */
+function readRecordSync(store: FsStore, key: string | null, dir: string, name: string): { record: ArtifactRecord; hash: string } | StoreProblem | undefined {
+  const relPath = path.join(store.location, key ?? UNKEYED_DIR, name);
+  const created = timestampOfFileName(name);
+  if (created === null) return { path: relPath, reason: "file name is not a version timestamp" };
+  const folder = lstatSync(dir, { throwIfNoEntry: false });
+  if (folder?.isSymbolicLink()) return { path: relPath, reason: "a folder inside the store is a symbolic link; refused" };
+  if (folder && !folder.isDirectory()) return { path: relPath, reason: "not a folder; refused" };
+  let fd: number;
   try {
-    return await store.readVersion(key, name);
+    fd = openSync(path.join(dir, name), fsc.O_RDONLY | fsc.O_NOFOLLOW);
   } catch (err) {
-    const problem = asProblem(err);
-    if (problem?.reason.includes("ENOENT")) return undefined; // deleted between listing and reading
-    if (problem) {
-      report(problem);
-      return undefined;
-    }
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") return { path: relPath, reason: "symbolic link; refused" };
+    return { path: relPath, reason: `cannot read: ${(err as Error).message}` };
   }
+  let bytes: Buffer;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { path: relPath, reason: "not a regular file" };
+    if (stat.size > store.limits.maxFileSize) {
+      return { path: relPath, reason: `file of ${stat.size} bytes is over the ${store.limits.maxFileSize}-byte limit; skipped unread` };
+    }
+    bytes = readAll(fd, stat.size);
+  } catch (err) {
+    return { path: relPath, reason: `cannot read: ${(err as Error).message}` };
+  } finally {
+    closeSync(fd);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch (err) {
+    return { path: relPath, reason: `broken JSON: ${(err as Error).message}` };
+  }
+  const checked = checkArtifactRecord(value, store.limits);
+  if (!checked.ok) return { path: relPath, reason: checked.reason };
+  const record = checked.value;
+  if (record.key !== key) return { path: relPath, reason: `key ${JSON.stringify(record.key)} does not match its folder` };
+  if (record.created !== created) return { path: relPath, reason: `created ${JSON.stringify(record.created)} does not match the file name` };
+  return { record, hash: createHash("sha1").update(bytes).digest("hex") };
+}
+
+/** Reads a file to its end: `size` is a hint (the file may have grown or shrunk since fstat). */
+function readAll(fd: number, size: number): Buffer {
+  let buf = Buffer.allocUnsafe(Math.max(size, 1024));
+  let len = 0;
+  for (;;) {
+    if (len === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, len, buf.length - len, null);
+    if (n === 0) break;
+    len += n;
+  }
+  return buf.subarray(0, len);
 }
 
 /** Reads a local image and checks its bytes really are the image type the record claims (SVG never is). */

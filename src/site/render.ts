@@ -141,11 +141,18 @@ export class SiteRenderer {
     return this.eta.render("/partials/artifact/table", { header, rows: cells, summary, csv, json, root: this.rootToken, label });
   }
 
-  /** One page as HTML. `artifacts` holds the rendered HTML of every record the page shows. */
-  renderPage(page: Page, model: SiteModel, artifacts: Map<string, RenderedArtifact>, runArtifactCounts: Map<string, number>): string {
+  /**
+   * One page as HTML. `artifacts` gives the rendered HTML of every record the page shows (a map, or a lookup that
+   * reads it back from the fragment pack).
+   */
+  renderPage(
+    page: Page, model: SiteModel, artifacts: Map<string, RenderedArtifact> | ((id: string) => RenderedArtifact | undefined),
+    runArtifactCounts: Map<string, number>,
+  ): string {
     const root = rootOf(page.path);
+    const lookup = typeof artifacts === "function" ? artifacts : (id: string) => artifacts.get(id);
     const rendered = (r: ArtifactRecord): RenderedArtifact => {
-      const a = artifacts.get(r.id);
+      const a = lookup(r.id);
       if (!a) throw new Error(`No rendered HTML for artifact ${JSON.stringify(r.id)}`);
       return a;
     };

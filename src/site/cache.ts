@@ -1,0 +1,209 @@
+/**
+ * The build cache: what the previous build of the same store into the same `--out` rendered, so a rebuild renders
+ * only what changed. It lives outside the published site and outside the store (which may be shared or
+ * read-only): `$ARTIFACTS_CACHE_DIR`, else `$XDG_CACHE_HOME/artifact-press`, else `~/.cache/artifact-press`, in a
+ * folder named by a hash of the store and output paths. It holds `fragments.pack` (each artifact's rendered HTML,
+ * keyed by a hash of its record file) and `manifest.json` (the fragment index, and the key, size, inode and mtime
+ * of every file of the published site). Everything in it is keyed by a salt of the package version, the
+ * templates and the site code, so any change of those starts afresh.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { FragmentPack, type FragmentEntry } from "./fragments.js";
+
+const FORMAT = 1;
+const MANIFEST = "manifest.json";
+const PACK = "fragments.pack";
+const LOCK = "lock";
+/** Cache folders of store/output pairs not built for this long are removed by the next build. */
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/** One published file as the previous build left it: the key it was made from, and how to know it is untouched. */
+export type FileEntry = [key: string, size: number, mtimeMs: number, ino: number];
+
+interface Manifest {
+  format: number;
+  salt: string;
+  packSize: number;
+  fragments: Record<string, FragmentEntry>;
+  files: Record<string, FileEntry>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The base folder of all caches (see the file comment); `dir` overrides. */
+export function cacheBase(dir?: string): string {
+  if (dir) return path.resolve(dir);
+  if (process.env.ARTIFACTS_CACHE_DIR) return path.resolve(process.env.ARTIFACTS_CACHE_DIR);
+  if (process.env.XDG_CACHE_HOME) return path.resolve(process.env.XDG_CACHE_HOME, "artifact-press");
+  return path.join(os.homedir(), ".cache", "artifact-press");
+}
+
+/** A hash of everything besides the store that decides the output: package version, templates, site code. */
+export function siteSalt(templatesDir: string): string {
+  const h = createHash("sha1").update(`format ${FORMAT}\0`);
+  const pkg = path.resolve(here, "../../package.json");
+  try {
+    h.update(`version ${(JSON.parse(readFileSync(pkg, "utf8")) as { version?: string }).version}\0`);
+  } catch {
+    h.update("version ?\0");
+  }
+  hashTree(h, templatesDir, "templates");
+  // The site code itself (dist/site/*.js, or src/site/*.ts under a test runner): a code change is a new output.
+  hashTree(h, here, "code", /(?<!\.d)\.(js|ts)$/);
+  return h.digest("hex");
+}
+
+function hashTree(h: ReturnType<typeof createHash>, dir: string, label: string, only?: RegExp): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
+  } catch {
+    h.update(`${label} missing\0`);
+    return;
+  }
+  for (const rel of entries) {
+    const abs = path.join(dir, rel);
+    if ((only && !only.test(rel)) || !statSync(abs).isFile()) continue;
+    h.update(`${label}/${rel}\0`).update(readFileSync(abs)).update("\0");
+  }
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+export class BuildCache {
+  /** The previous build's fragment index and published files, when they were made with the same salt. */
+  readonly previous: { fragments: Map<string, FragmentEntry>; files: Map<string, FileEntry> } | undefined;
+  readonly pack: FragmentPack;
+
+  private constructor(readonly dir: string, private readonly salt: string, manifest: Manifest | undefined) {
+    this.pack = new FragmentPack(path.join(dir, PACK), manifest?.packSize ?? 0);
+    this.previous = manifest && {
+      fragments: new Map(Object.entries(manifest.fragments)),
+      files: new Map(Object.entries(manifest.files)),
+    };
+  }
+
+  /**
+   * The cache of `store` built into `out`, locked for this build; undefined (build without a cache) when another
+   * build holds it, or it cannot be made, or it would lie inside the store or the site.
+   */
+  static open(options: { base: string; store: string; out: string; salt: string }): BuildCache | undefined {
+    const store = path.resolve(options.store), out = path.resolve(options.out);
+    const id = createHash("sha1").update(`${store}\0${out}`).digest("hex").slice(0, 16);
+    const dir = path.join(options.base, id);
+    if (inside(dir, store) || inside(dir, out) || inside(store, dir) || inside(out, dir)) return undefined;
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (!takeLock(path.join(dir, LOCK))) return undefined;
+    } catch {
+      return undefined;
+    }
+    try {
+      pruneStale(options.base, id);
+      const manifest = readManifest(path.join(dir, MANIFEST), options.salt);
+      return new BuildCache(dir, options.salt, manifest);
+    } catch {
+      rmSync(path.join(dir, LOCK), { force: true });
+      return undefined;
+    }
+  }
+
+  /** Forgets the published files: called before the swap, so a crash after it cannot leave a manifest that lies. */
+  forgetFiles(): void {
+    rmSync(path.join(this.dir, MANIFEST), { force: true });
+  }
+
+  /** Records the new build (after the swap); rewrites the pack when most of it is no longer used. */
+  save(fragments: Map<string, FragmentEntry>, files: Map<string, FileEntry>): void {
+    let pack = this.pack;
+    let live = 0;
+    for (const e of fragments.values()) live += e.length;
+    if (pack.size > 1 << 20 && live < pack.size / 2) {
+      const tmp = path.join(this.dir, `${PACK}.tmp`);
+      const compact = pack.compactInto(tmp, fragments);
+      compact.pack.close();
+      renameSync(tmp, path.join(this.dir, PACK));
+      fragments = compact.entries;
+      pack = compact.pack;
+    }
+    const manifest: Manifest = {
+      format: FORMAT, salt: this.salt, packSize: pack.size,
+      fragments: Object.fromEntries(fragments), files: Object.fromEntries(files),
+    };
+    const tmp = path.join(this.dir, `${MANIFEST}.tmp`);
+    writeFileSync(tmp, JSON.stringify(manifest));
+    renameSync(tmp, path.join(this.dir, MANIFEST));
+  }
+
+  /** Closes the pack and lets the next build in. */
+  release(): void {
+    try {
+      this.pack.close();
+    } catch {
+      /* already closed */
+    }
+    rmSync(path.join(this.dir, LOCK), { force: true });
+  }
+
+  /** Throws the cache away (a damaged pack). */
+  wipe(): void {
+    this.release();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Takes the lock file, or takes over one whose process is gone; false when a live build holds it. */
+function takeLock(file: string): boolean {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, "wx");
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = Number(readFileSync(file, "utf8").trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return false;
+      if (pid === process.pid) return false; // another build in this process
+      rmSync(file, { force: true });
+    }
+  }
+  return false;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readManifest(file: string, salt: string): Manifest | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as Manifest;
+    if (m.format !== FORMAT || m.salt !== salt || typeof m.packSize !== "number") return undefined;
+    return m;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes cache folders of other store/output pairs untouched for a month (temp stores of tests, old sites). */
+function pruneStale(base: string, keep: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(base)) {
+    if (name === keep || !/^[0-9a-f]{16}$/.test(name)) continue;
+    const stat = lstatSync(path.join(base, name), { throwIfNoEntry: false });
+    if (stat?.isDirectory() && now - stat.mtimeMs > STALE_MS) rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The artifact fragments of a build (each artifact's rendered HTML) kept in one append-only file instead of in
+ * memory: a page that shows an artifact reads its fragment back by offset. This keeps a 100,000-artifact build
+ * flat in memory, and the same file is the render cache of the next build (see cache.ts).
+ */
+import { closeSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import type { RenderedArtifact } from "./render.js";
+
+/** Where a fragment lies in the pack, with what the site model needs of it without reading it. */
+export interface FragmentEntry {
+  offset: number;
+  length: number;
+  /** The description as one line of text (index and lineage lists). */
+  text: string;
+  /** Site paths of the files that go with the artifact (a long table's data). */
+  files: string[];
+}
+
+/** A fragment that cannot be read back: the cache is damaged; the build starts again without it. */
+export class CorruptCacheError extends Error {}
+
+/** How many parsed fragments stay in memory: pages that show one artifact tend to come together. */
+const KEEP_PARSED = 512;
+
+export class FragmentPack {
+  private readonly fd: number;
+  private end: number;
+  private readonly parsed = new Map<number, RenderedArtifact>();
+
+  /** Opens (or makes) the pack at `file`, keeping its first `keep` bytes: anything after them is a crashed build's. */
+  constructor(readonly file: string, keep: number) {
+    this.fd = openSync(file, keep === 0 ? "w+" : "r+");
+    ftruncateSync(this.fd, keep);
+    this.end = keep;
+  }
+
+  get size(): number {
+    return this.end;
+  }
+
+  append(artifact: RenderedArtifact): FragmentEntry {
+    const bytes = Buffer.from(JSON.stringify([artifact.bodyParts, artifact.description, artifact.descriptionText, artifact.files]), "utf8");
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.end + done);
+    const entry: FragmentEntry = { offset: this.end, length: bytes.length, text: artifact.descriptionText, files: artifact.files.map((f) => f.path) };
+    this.end += bytes.length;
+    return entry;
+  }
+
+  read(entry: FragmentEntry): RenderedArtifact {
+    const hit = this.parsed.get(entry.offset);
+    if (hit) return hit;
+    if (entry.offset + entry.length > this.end) throw new CorruptCacheError(`fragment at ${entry.offset} lies past the end of ${this.file}`);
+    const buf = Buffer.allocUnsafe(entry.length);
+    let done = 0;
+    while (done < entry.length) {
+      const n = readSync(this.fd, buf, done, entry.length - done, entry.offset + done);
+      if (n === 0) throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is cut short`);
+      done += n;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString("utf8"));
+    } catch {
+      throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is not readable`);
+    }
+    if (!Array.isArray(value) || value.length !== 4 || !Array.isArray(value[0]) || !Array.isArray(value[3])) {
+      throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} has the wrong shape`);
+    }
+    const [bodyParts, description, descriptionText, files] = value as [string[], string, string, RenderedArtifact["files"]];
+    const artifact: RenderedArtifact = { bodyParts, description, descriptionText, files };
+    if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(entry.offset, artifact);
+    return artifact;
+  }
+
+  /** Copies the given fragments into a new pack at `file` (dropping the rest) and returns their new entries. */
+  compactInto(file: string, entries: Map<string, FragmentEntry>): { pack: FragmentPack; entries: Map<string, FragmentEntry> } {
+    const pack = new FragmentPack(file, 0);
+    const moved = new Map<string, FragmentEntry>();
+    for (const [key, entry] of entries) moved.set(key, pack.append(this.read(entry)));
+    return { pack, entries: moved };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A page's cache key: a hash of everything its HTML is made from — the page's own model data, with each record
+ * standing as the hash of its file (and of the runs it links to) and each run as the hash of its record — plus
+ * the site title and the build salt. Same key, same bytes: a rebuild reuses the previous file of that page.
+ */
+import { createHash } from "node:crypto";
+import type { ArtifactRecord } from "../types.js";
+import type { Page, SiteModel } from "./model.js";
+
+export class PageKeys {
+  private readonly digests = new WeakMap<object, string>();
+  private readonly prefix: string;
+
+  /** `recordHash` gives the content hash (fragment key) of every record of the model. */
+  constructor(private readonly model: SiteModel, salt: string, recordHash: (r: ArtifactRecord) => string) {
+    this.prefix = `${salt}\0${model.title}\0`;
+    for (const run of model.runs.values()) {
+      // A run is shown with a link to its parent, which shows the parent's name when the parent exists.
+      const parent = run.parentRunId === null ? undefined : model.runs.get(run.parentRunId);
+      this.digests.set(run, `run:${sha1(`${JSON.stringify(run)}\0${parent ? parent.name : "\0"}`)}`);
+    }
+    for (const record of model.records) {
+      // A record is shown with links to its runs, named when they exist.
+      const runPart = [record.flowRunId, record.taskRunId].map((id) => (id === null ? "-" : this.runDigest(id))).join(",");
+      this.digests.set(record, `rec:${recordHash(record)}:${runPart}`);
+    }
+  }
+
+  private runDigest(id: string): string {
+    const run = this.model.runs.get(id);
+    return run ? this.digests.get(run)! : "none";
+  }
+
+  key(page: Page, runArtifactCounts: Map<string, number>): string {
+    const json = JSON.stringify(page, (k, v: unknown) => {
+      if (k === "inputs") return undefined;
+      if (typeof v === "object" && v !== null) return this.digests.get(v) ?? v;
+      return v;
+    });
+    let extra = "";
+    if (page.kind === "run") {
+      // Task rows show each task run's artifact count and the parent's link.
+      extra = page.summary.children.map((c) => runArtifactCounts.get(c.id) ?? 0).join(",");
+      if (page.summary.run.parentRunId !== null) extra += `|${this.runDigest(page.summary.run.parentRunId)}`;
+    } else if (page.kind === "runs") {
+      extra = page.runs.map((s) => (s.run.parentRunId === null ? "-" : this.runDigest(s.run.parentRunId))).join(",");
+    }
+    return sha1(`${this.prefix}${page.path}\0${json}\0${extra}`);
+  }
+}
+
+export function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
