@@ -42,15 +42,18 @@ export function cacheBase(dir?: string): string {
   return path.join(os.homedir(), ".cache", "artifact-press");
 }
 
-/** A hash of everything besides the store that decides the output: package version, templates, site code. */
-export function siteSalt(templatesDir: string): string {
-  const h = createHash("sha1").update(`format ${FORMAT}\0`);
-  const pkg = path.resolve(here, "../../package.json");
+/** The version in this package's package.json ("?" when it cannot be read). */
+export function packageVersion(): string {
   try {
-    h.update(`version ${(JSON.parse(readFileSync(pkg, "utf8")) as { version?: string }).version}\0`);
+    return String((JSON.parse(readFileSync(path.resolve(here, "../../package.json"), "utf8")) as { version?: string }).version);
   } catch {
-    h.update("version ?\0");
+    return "?";
   }
+}
+
+/** A hash of everything besides the store that decides the output: package version, templates, site code. */
+export function siteSalt(templatesDir: string, version = packageVersion()): string {
+  const h = createHash("sha1").update(`format ${FORMAT}\0version ${version}\0`);
   hashTree(h, templatesDir, "templates");
   // The site code itself (dist/site/*.js, or src/site/*.ts under a test runner): a code change is a new output.
   hashTree(h, here, "code", /(?<!\.d)\.(js|ts)$/);

@@ -1,0 +1,155 @@
+/** The build cache: a rebuild reuses what did not change, gives the bytes of a cache-less build, and stays out of the store and the site. */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildSite, type BuildOptions } from "../../src/site/build.js";
+import { siteSalt } from "../../src/site/cache.js";
+import { TEMPLATES_DIR } from "../../src/site/render.js";
+import { listFiles, tmpDir } from "../helpers/tmp-store.js";
+import { FIXTURES } from "./site-helpers.js";
+
+let base: string;
+let store: string;
+let cacheDir: string;
+
+beforeEach(async () => {
+  base = await tmpDir("artifact-press-cache-");
+  store = path.join(base, "store");
+  cacheDir = path.join(base, "cache");
+  await fs.cp(path.join(FIXTURES, "demo"), store, { recursive: true });
+});
+afterEach(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+const build = (out: string, options: Partial<BuildOptions> = {}) =>
+  buildSite({ dir: store, out: path.join(base, out), title: "Demo", cacheDir, ...options });
+
+/** Every file of a folder with its bytes, for a whole-site comparison. */
+async function snapshot(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const rel of await listFiles(dir)) files.set(rel, (await fs.readFile(path.join(dir, rel))).toString("base64"));
+  return files;
+}
+
+/** The first record file of `key` in the temp store (oldest version). */
+async function firstVersion(key: string): Promise<string> {
+  const names = (await fs.readdir(path.join(store, key))).filter((n) => n.endsWith(".json")).sort();
+  return path.join(store, key, names[0]!);
+}
+
+describe("the build cache", () => {
+  it("makes a no-change rebuild reuse every page, with the bytes of a cache-less build", async () => {
+    const cold = await build("site");
+    expect(cold.reused).toBe(0);
+    const again = await build("site");
+    expect(again.reused).toBeGreaterThanOrEqual(again.pages);
+    expect(again.files).toBe(cold.files);
+    const plain = await build("plain", { cache: false });
+    expect(plain.reused).toBe(0);
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("re-renders what a changed record touches, and only that", async () => {
+    await build("site");
+    const file = await firstVersion("gtm-report");
+    const record = JSON.parse(await fs.readFile(file, "utf8")) as { data: string; id: string };
+    record.data = `${record.data}\n\nA line added after the first build.`;
+    await fs.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+    const again = await build("site");
+    expect(again.reused).toBeGreaterThan(0);
+    expect(again.reused).toBeLessThan(again.files - 3);
+    const page = await fs.readFile(path.join(base, "site", "artifacts", `${record.id.toLowerCase()}.html`), "utf8");
+    expect(page).toContain("A line added after the first build.");
+    await build("plain", { cache: false });
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("sees a deleted version and a changed run: neighbours, lineage and run pages follow", async () => {
+    await build("site");
+    await fs.rm(await firstVersion("gtm-report"));
+    const runs = path.join(store, "_runs");
+    for (const name of await fs.readdir(runs)) {
+      const run = JSON.parse(await fs.readFile(path.join(runs, name), "utf8")) as { name: string };
+      run.name = `${run.name} renamed`;
+      await fs.writeFile(path.join(runs, name), `${JSON.stringify(run, null, 2)}\n`);
+    }
+    await build("site");
+    await build("plain", { cache: false });
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("starts afresh when the templates or the package version change", () => {
+    expect(siteSalt(TEMPLATES_DIR, "1.0.0")).toBe(siteSalt(TEMPLATES_DIR, "1.0.0"));
+    expect(siteSalt(TEMPLATES_DIR, "1.0.1")).not.toBe(siteSalt(TEMPLATES_DIR, "1.0.0"));
+  });
+
+  it("changes the salt with any template byte", async () => {
+    const templates = path.join(base, "templates");
+    await fs.cp(TEMPLATES_DIR, templates, { recursive: true });
+    const before = siteSalt(templates, "1");
+    await fs.appendFile(path.join(templates, "partials", "time.eta"), " ");
+    expect(siteSalt(templates, "1")).not.toBe(before);
+  });
+
+  it("ignores a manifest of another salt (another version or templates)", async () => {
+    await build("site");
+    const [entry] = await fs.readdir(cacheDir);
+    const file = path.join(cacheDir, entry!, "manifest.json");
+    const manifest = JSON.parse(await fs.readFile(file, "utf8")) as { salt: string };
+    manifest.salt = "0".repeat(40);
+    await fs.writeFile(file, JSON.stringify(manifest));
+    const again = await build("site");
+    expect(again.reused).toBe(0);
+  });
+
+  it("does not reuse a published file that was edited after the build", async () => {
+    await build("site");
+    const index = path.join(base, "site", "index.html");
+    const original = await fs.readFile(index, "utf8");
+    await fs.rm(index);
+    await fs.writeFile(index, original.replace("Demo", "Edited"));
+    await build("site");
+    expect(await fs.readFile(index, "utf8")).toBe(original);
+  });
+
+  it("survives a damaged fragment pack: the build gives the cache-less bytes", async () => {
+    await build("site");
+    const [entry] = await fs.readdir(cacheDir);
+    const pack = path.join(cacheDir, entry!, "fragments.pack");
+    const size = (await fs.stat(pack)).size;
+    await fs.writeFile(pack, Buffer.alloc(size, 0x7b));
+    // A changed record forces pages to read other fragments back from the damaged pack.
+    const file = await firstVersion("gtm-report");
+    const record = JSON.parse(await fs.readFile(file, "utf8")) as { data: string };
+    record.data += "\n\nchanged";
+    await fs.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+    await build("site");
+    await build("plain", { cache: false });
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("writes nothing of the cache into the site or the store", async () => {
+    const before = await listFiles(store);
+    await build("site");
+    await build("site");
+    expect(await listFiles(store)).toEqual(before);
+    const site = await listFiles(path.join(base, "site"));
+    expect(site.filter((f) => /manifest|fragments|\.pack$|lock$/.test(f))).toEqual([]);
+    const cached = await listFiles(cacheDir);
+    expect(cached.some((f) => f.endsWith("fragments.pack"))).toBe(true);
+    expect(cached.some((f) => f.endsWith("manifest.json"))).toBe(true);
+  });
+
+  it("builds without a cache (and writes none) when the cache folder would lie inside the store", async () => {
+    const before = await listFiles(store);
+    const result = await build("site", { cacheDir: path.join(store, "cache") });
+    expect(result.reused).toBe(0);
+    expect(await listFiles(store)).toEqual(before);
+  });
+
+  it("with cache: false reads and writes no cache", async () => {
+    await build("site", { cache: false });
+    await expect(fs.readdir(cacheDir)).rejects.toThrow();
+  });
+});
