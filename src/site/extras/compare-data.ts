@@ -1,8 +1,8 @@
 /**
  * The data file behind "compare any two versions" on a lineage page (`assets/compare.js`): each version as lines
  * of text — Markdown as written, a table as one line per row, a link as text and address, a progress value — so
- * the client can line-diff any pair. Bounded: versions are taken newest first, and one whose text does not fit
- * what is left of the budget carries none (the page says it is too large to compare).
+ * the client can line-diff any pair. Bounded (see CompareBuilder): a version without text is shown as too large
+ * to compare.
  */
 import type { ArtifactRecord } from "../../types.js";
 import { cellText } from "../format.js";
@@ -40,20 +40,63 @@ export function versionLines(record: ArtifactRecord): string[] {
   }
 }
 
+interface CompareVersion {
+  n: number;
+  id: string;
+  created: string;
+  type: string;
+  description: string[];
+  lines: string[] | null;
+}
+
+/**
+ * Collects a key's versions oldest first. A version whose text is over `maxVersion` carries none; when the total
+ * goes over `maxTotal`, the oldest versions still holding text lose it first, so the newest stay comparable.
+ */
+export class CompareBuilder {
+  private readonly versions: CompareVersion[] = [];
+  private readonly sizes: number[] = [];
+  private total = 0;
+  private oldest = 0;
+  private readonly maxTotal: number;
+  private readonly maxVersion: number;
+
+  constructor(readonly key: string, options: CompareOptions = {}) {
+    this.maxTotal = options.maxTotal ?? 4_000_000;
+    this.maxVersion = options.maxVersion ?? 1_000_000;
+  }
+
+  get count(): number {
+    return this.versions.length;
+  }
+
+  add(record: ArtifactRecord): void {
+    let lines: string[] | null = versionLines(record);
+    let description = splitLines(record.description ?? "");
+    const size = (list: string[]) => list.reduce((s, l) => s + l.length + 1, 0);
+    if (size(description) > this.maxVersion) description = [];
+    let bytes = size(lines) + size(description);
+    if (bytes > this.maxVersion) { lines = null; bytes = size(description); }
+    this.versions.push({ n: this.versions.length + 1, id: record.id.toLowerCase(), created: record.created, type: record.type, description, lines });
+    this.sizes.push(bytes);
+    this.total += bytes;
+    while (this.total > this.maxTotal && this.oldest < this.versions.length) {
+      const v = this.versions[this.oldest]!;
+      this.total -= this.sizes[this.oldest]!;
+      v.lines = null;
+      v.description = [];
+      this.oldest++;
+    }
+  }
+
+  file(): SiteFile {
+    return { path: compareScriptFile(this.key), data: dataScript(compareDataName(this.key), { key: this.key, versions: this.versions }) };
+  }
+}
+
 /** `versions` oldest first. */
 export function compareDataFile(key: string, versions: readonly ArtifactRecord[], options: CompareOptions = {}): SiteFile {
-  const maxTotal = options.maxTotal ?? 4_000_000, maxVersion = options.maxVersion ?? 1_000_000;
-  let budget = maxTotal;
-  const out: { n: number; id: string; created: string; type: string; description: string[]; lines: string[] | null }[] = [];
-  for (let i = versions.length - 1; i >= 0; i--) {
-    const r = versions[i]!;
-    let lines: string[] | null = versionLines(r);
-    const size = lines.reduce((s, l) => s + l.length + 1, 0);
-    if (size > maxVersion || size > budget) lines = null;
-    else budget -= size;
-    const description = splitLines(r.description ?? "");
-    out.push({ n: i + 1, id: r.id.toLowerCase(), created: r.created, type: r.type, description, lines });
-  }
-  out.reverse();
-  return { path: compareScriptFile(key), data: dataScript(compareDataName(key), { key, versions: out }) };
+  const builder = new CompareBuilder(key, options);
+  for (const r of versions) builder.add(r);
+  return builder.file();
 }

@@ -17,8 +17,8 @@ export type BodyDiff =
   | { kind: "type"; before: ArtifactType; after: ArtifactType };
 
 export interface VersionDiff {
-  previous: ArtifactRecord;
-  current: ArtifactRecord;
+  previousId: string;
+  currentId: string;
   /** True when content and description are equal (e.g. a re-published report). */
   unchanged: boolean;
   /** Null when the content is equal. */
@@ -70,5 +70,5 @@ export function diffVersions(previous: ArtifactRecord, current: ArtifactRecord, 
   const body = bodyDiff(previous, current, options);
   const description = (previous.description ?? "") === (current.description ?? "")
     ? null : diffText(previous.description ?? "", current.description ?? "", options.lines);
-  return { previous, current, unchanged: body === null && description === null, body, description };
+  return { previousId: previous.id, currentId: current.id, unchanged: body === null && description === null, body, description };
 }

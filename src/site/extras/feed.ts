@@ -101,30 +101,38 @@ function renderFeed(path: string, title: string, alternate: string, entries: Ent
   return out.join("\n");
 }
 
-/** The feed of one key; `versions` oldest first (version numbers count from the oldest). */
-export function keyFeed(key: string, versions: readonly ArtifactRecord[], options: FeedOptions): SiteFile {
+/**
+ * The feed of one key; `versions` oldest first. Version numbers count from the oldest, or from `skipped + 1` when
+ * the caller passes only the latest versions (`skipped` older ones left out).
+ */
+export function keyFeed(key: string, versions: readonly ArtifactRecord[], options: FeedOptions, skipped = 0): SiteFile {
   const max = options.maxEntries ?? 50;
   const entries: Entry[] = [];
   for (let i = versions.length - 1; i >= 0 && entries.length < max; i--) {
     const r = versions[i]!;
-    entries.push({ record: r, title: `${key} v${i + 1} (${r.type})` });
+    entries.push({ record: r, title: `${key} v${skipped + i + 1} (${r.type})` });
   }
   const path = keyFeedPath(key);
   return { path, data: renderFeed(path, `${key} · ${options.siteTitle}`, keyPage(key), entries, options) };
 }
 
-/** The site feed: the newest versions over all keys and unkeyed artifacts. */
-export function siteFeed(records: readonly ArtifactRecord[], options: FeedOptions): SiteFile {
+/**
+ * The site feed: the newest versions over all keys and unkeyed artifacts. `numberOf` gives a keyed record's
+ * version number; by default it is counted over `records`, which must then hold every version of each key.
+ */
+export function siteFeed(records: readonly ArtifactRecord[], options: FeedOptions, numberOf?: (r: ArtifactRecord) => number | undefined): SiteFile {
   const max = options.maxEntries ?? 50;
-  // Version numbers per key, counted oldest first over every record of the key.
   const numbers = new Map<string, number>();
-  const perKey = new Map<string, string[]>();
-  for (const r of records) if (r.key !== null) (perKey.get(r.key) ?? perKey.set(r.key, []).get(r.key)!).push(r.created + "\u0000" + r.id);
-  for (const list of perKey.values()) list.sort().forEach((s, i) => numbers.set(s.slice(s.indexOf("\u0000") + 1), i + 1));
+  if (!numberOf) {
+    const perKey = new Map<string, ArtifactRecord[]>();
+    for (const r of records) if (r.key !== null) (perKey.get(r.key) ?? perKey.set(r.key, []).get(r.key)!).push(r);
+    for (const list of perKey.values()) list.sort(byCreated).forEach((r, i) => numbers.set(r.id, i + 1));
+  }
+  const number = numberOf ?? ((r: ArtifactRecord) => numbers.get(r.id));
   const newest = [...records].sort(byNewest).slice(0, max);
   const entries = newest.map((r) => ({
     record: r,
-    title: r.key === null ? `Unkeyed ${r.type} artifact ${r.id.slice(0, 8)}` : `${r.key} v${numbers.get(r.id)} (${r.type})`,
+    title: r.key === null ? `Unkeyed ${r.type} artifact ${r.id.slice(0, 8)}` : `${r.key} v${number(r)} (${r.type})`,
   }));
   return { path: SITE_FEED, data: renderFeed(SITE_FEED, options.siteTitle, INDEX_PAGE, entries, options) };
 }

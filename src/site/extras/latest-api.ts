@@ -25,6 +25,25 @@ function ordered(r: ArtifactRecord): Record<string, unknown> {
   };
 }
 
+/** One key's entry of the file, as JSON text (the build streams keys and joins the entries at the end). */
+export function latestEntry(latest: ArtifactRecord, versions: number, options: LatestApiOptions = {}): string {
+  const key = latest.key!;
+  const page = keyPage(key), artifact = artifactPage(latest.id);
+  const image = options.imagePaths?.get(latest.id);
+  return JSON.stringify({
+    key, versions, page, artifactPage: artifact,
+    ...(options.baseUrl !== undefined ? { url: options.baseUrl + page, artifactUrl: options.baseUrl + artifact } : {}),
+    ...(image !== undefined ? { image, ...(options.baseUrl !== undefined ? { imageUrl: options.baseUrl + image } : {}) } : {}),
+    latest: ordered(latest),
+  });
+}
+
+/** The file from entries in key order: one key per line, so a diff of two builds reads key by key. */
+export function latestApiFile(entries: readonly string[]): SiteFile {
+  const body = entries.length === 0 ? "[]" : `[\n${entries.join(",\n")}\n]`;
+  return { path: LATEST_API, data: `{"formatVersion":1,"keys":${body}}\n` };
+}
+
 export function latestApi(records: readonly ArtifactRecord[], options: LatestApiOptions = {}): SiteFile {
   const byKey = new Map<string, { latest: ArtifactRecord; versions: number }>();
   for (const r of records) {
@@ -36,16 +55,6 @@ export function latestApi(records: readonly ArtifactRecord[], options: LatestApi
       if (byCreated(entry.latest, r) < 0) entry.latest = r;
     }
   }
-  const keys = [...byKey.keys()].sort().map((key) => {
-    const { latest, versions } = byKey.get(key)!;
-    const page = keyPage(key), artifact = artifactPage(latest.id);
-    const image = options.imagePaths?.get(latest.id);
-    return {
-      key, versions, page, artifactPage: artifact,
-      ...(options.baseUrl !== undefined ? { url: options.baseUrl + page, artifactUrl: options.baseUrl + artifact } : {}),
-      ...(image !== undefined ? { image, ...(options.baseUrl !== undefined ? { imageUrl: options.baseUrl + image } : {}) } : {}),
-      latest: ordered(latest),
-    };
-  });
-  return { path: LATEST_API, data: `${JSON.stringify({ formatVersion: 1, keys }, null, 2)}\n` };
+  const entries = [...byKey.keys()].sort().map((key) => latestEntry(byKey.get(key)!.latest, byKey.get(key)!.versions, options));
+  return latestApiFile(entries);
 }

@@ -58,22 +58,71 @@ export function defaultText(record: ArtifactRecord): string {
   }
 }
 
-interface Doc {
-  title: string;
-  page: string;
-  type: string;
-  snippet: string;
-  record: ArtifactRecord;
-}
-
 function snippetOf(text: string): string {
   const t = text.replace(/\s+/g, " ").trim();
   return t.length > 160 ? `${t.slice(0, 159).trimEnd()}…` : t;
 }
 
+/**
+ * Builds the index one document at a time (the build streams records): add the documents in the order they
+ * should be numbered, then take the files.
+ */
+export class SearchIndexBuilder {
+  private readonly docs: [string, string, string, string][] = [];
+  private readonly index = new Map<string, number[]>();
+  private readonly descriptionOf: (record: ArtifactRecord) => string;
+  private readonly textOf: (record: ArtifactRecord) => string;
+
+  constructor(options: SearchOptions = {}) {
+    this.descriptionOf = options.descriptionOf ?? ((r: ArtifactRecord) => r.description ?? "");
+    this.textOf = options.textOf ?? defaultText;
+  }
+
+  /**
+   * A key's document (its latest version), or an unkeyed artifact's when `record.key` is null. `snippet` is the
+   * line shown under the result; default the start of the description or text.
+   */
+  add(record: ArtifactRecord, snippet?: string): void {
+    const title = record.key ?? `Unkeyed ${record.type} artifact ${record.id.slice(0, 8)}`;
+    const page = record.key === null ? artifactPage(record.id) : keyPage(record.key);
+    const description = this.descriptionOf(record);
+    const text = this.textOf(record);
+    const n = this.docs.length;
+    this.docs.push([title, page, record.type, snippetOf(snippet || description || text)]);
+    const titleTerms = new Set(terms(title));
+    const all = new Set(titleTerms);
+    for (const t of terms(`${description}\n${text}`.slice(0, MAX_TEXT))) {
+      if (all.size >= MAX_TERMS_PER_DOC) break;
+      all.add(t);
+    }
+    for (const t of all) {
+      const postings = this.index.get(t);
+      const p = n * 2 + (titleTerms.has(t) ? 1 : 0);
+      if (postings) postings.push(p);
+      else this.index.set(t, [p]);
+    }
+  }
+
+  files(): SiteFile[] {
+    const shards = new Map<string, [string, number[]][]>();
+    for (const term of [...this.index.keys()].sort()) {
+      const shard = shardOf(term);
+      (shards.get(shard) ?? shards.set(shard, []).get(shard)!).push([term, this.index.get(term)!]);
+    }
+    const shardNames = [...shards.keys()].sort();
+    const files: SiteFile[] = [
+      { path: SEARCH_META, data: dataScript("search/meta", { version: 1, docs: this.docs.length, docShard: DOC_SHARD, shards: shardNames }) },
+    ];
+    for (const name of shardNames) files.push({ path: `${SEARCH_DIR}/t-${name}.js`, data: dataScript(`search/t-${name}`, shards.get(name)) });
+    for (let s = 0; s * DOC_SHARD < this.docs.length; s++) {
+      files.push({ path: `${SEARCH_DIR}/d-${s}.js`, data: dataScript(`search/d-${s}`, this.docs.slice(s * DOC_SHARD, (s + 1) * DOC_SHARD)) });
+    }
+    return files;
+  }
+}
+
+/** The index of a whole set of records: the latest version of each key in key order, then unkeyed ones oldest first. */
 export function searchFiles(records: readonly ArtifactRecord[], options: SearchOptions = {}): SiteFile[] {
-  const descriptionOf = options.descriptionOf ?? ((r: ArtifactRecord) => r.description ?? "");
-  const textOf = options.textOf ?? defaultText;
   const latest = new Map<string, ArtifactRecord>();
   const unkeyed: ArtifactRecord[] = [];
   for (const r of records) {
@@ -83,42 +132,8 @@ export function searchFiles(records: readonly ArtifactRecord[], options: SearchO
       if (!cur || byCreated(cur, r) < 0) latest.set(r.key, r);
     }
   }
-  const docs: Doc[] = [];
-  for (const key of [...latest.keys()].sort()) {
-    const r = latest.get(key)!;
-    docs.push({ title: key, page: keyPage(key), type: r.type, snippet: "", record: r });
-  }
-  for (const r of unkeyed.sort(byCreated)) {
-    docs.push({ title: `Unkeyed ${r.type} artifact ${r.id.slice(0, 8)}`, page: artifactPage(r.id), type: r.type, snippet: "", record: r });
-  }
-
-  const index = new Map<string, number[]>();
-  docs.forEach((doc, n) => {
-    const description = descriptionOf(doc.record);
-    const text = textOf(doc.record);
-    doc.snippet = snippetOf(description || text);
-    const titleTerms = new Set(terms(doc.title));
-    const all = new Set(titleTerms);
-    for (const t of terms(`${description}\n${text}`.slice(0, MAX_TEXT))) {
-      if (all.size >= MAX_TERMS_PER_DOC) break;
-      all.add(t);
-    }
-    for (const t of all) (index.get(t) ?? index.set(t, []).get(t)!).push(n * 2 + (titleTerms.has(t) ? 1 : 0));
-  });
-
-  const shards = new Map<string, [string, number[]][]>();
-  for (const term of [...index.keys()].sort()) {
-    const shard = shardOf(term);
-    (shards.get(shard) ?? shards.set(shard, []).get(shard)!).push([term, index.get(term)!]);
-  }
-  const shardNames = [...shards.keys()].sort();
-  const files: SiteFile[] = [
-    { path: SEARCH_META, data: dataScript("search/meta", { version: 1, docs: docs.length, docShard: DOC_SHARD, shards: shardNames }) },
-  ];
-  for (const name of shardNames) files.push({ path: `${SEARCH_DIR}/t-${name}.js`, data: dataScript(`search/t-${name}`, shards.get(name)) });
-  for (let s = 0; s * DOC_SHARD < docs.length; s++) {
-    const slice = docs.slice(s * DOC_SHARD, (s + 1) * DOC_SHARD).map((d) => [d.title, d.page, d.type, d.snippet]);
-    files.push({ path: `${SEARCH_DIR}/d-${s}.js`, data: dataScript(`search/d-${s}`, slice) });
-  }
-  return files;
+  const builder = new SearchIndexBuilder(options);
+  for (const key of [...latest.keys()].sort()) builder.add(latest.get(key)!);
+  for (const r of unkeyed.sort(byCreated)) builder.add(r);
+  return builder.files();
 }

@@ -2,7 +2,7 @@ import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { compareDataFile, versionLines } from "../../../src/site/extras/compare-data.js";
 import { DATA_GLOBAL } from "../../../src/site/extras/escape.js";
-import { extraFiles } from "../../../src/site/extras/helpers.js";
+import { collectExtras } from "../../../src/site/extras/collect.js";
 import { LATEST_API, latestApi } from "../../../src/site/extras/latest-api.js";
 import { numericColumns, tableDataFile } from "../../../src/site/extras/table-data.js";
 import { record, table } from "./records.js";
@@ -62,7 +62,7 @@ describe("table data files", () => {
 });
 
 describe("compare data files", () => {
-  it("hold each version as lines, oldest first; a version that does not fit the budget left by newer ones carries none", () => {
+  it("hold each version as lines, oldest first; past the budget the oldest lose their text first", () => {
     const versions = [
       record("markdown", "a\nb\n", { key: "k", minute: 0, description: "d1" }),
       table(["c"], [[1], [NASTY]], { key: "k", minute: 1 }),
@@ -72,7 +72,7 @@ describe("compare data files", () => {
     expect(data.versions.map((v) => [v.n, v.lines])).toEqual([[1, ["a", "b"]], [2, ["c", "1", NASTY]], [3, ["E", "https://e.com/"]]]);
     expect(data.versions[0]!.description).toEqual(["d1"]);
     const small = run(compareDataFile("k", versions, { maxTotal: 30 }).data)["compare/k"] as { versions: { lines: string[] | null }[] };
-    expect(small.versions.map((v) => v.lines === null)).toEqual([false, true, false]);
+    expect(small.versions.map((v) => v.lines === null)).toEqual([true, true, false]);
   });
   it("versionLines of progress and images", () => {
     expect(versionLines(record("progress", 33.333))).toEqual(["33.33%"]);
@@ -80,18 +80,16 @@ describe("compare data files", () => {
   });
 });
 
-describe("extraFiles", () => {
-  it("lists feeds, the API, the search index, compare data for keys with versions and table data, each path once", () => {
+describe("collectExtras", () => {
+  it("lists feeds, the API, the search index and compare data for keys with versions, each path once", () => {
     const records = [
       record("progress", 1, { key: "p", minute: 0 }), record("progress", 2, { key: "p", minute: 1 }),
       table(["a"], [[1]], { key: "t", minute: 2 }), table(["a"], [], { key: "empty", minute: 3 }),
     ];
-    const paths = extraFiles(records, { siteTitle: "S" }).map((f) => f.path);
+    const paths = collectExtras(records, { siteTitle: "S" }).files.map((f) => f.path);
     expect(new Set(paths).size).toBe(paths.length);
-    expect(paths).toEqual(expect.arrayContaining([
-      "feed.xml", "keys/p/feed.xml", "keys/t/feed.xml", "api/latest.json", "search/meta.js", "keys/p/versions.js", `artifacts/${records[2]!.id}.table.js`,
-    ]));
+    expect(paths).toEqual(expect.arrayContaining(["feed.xml", "keys/p/feed.xml", "keys/t/feed.xml", "api/latest.json", "search/meta.js", "keys/p/versions.js"]));
     expect(paths).not.toContain("keys/t/versions.js");
-    expect(paths).not.toContain(`artifacts/${records[3]!.id}.table.js`);
   });
-});
+}
+);

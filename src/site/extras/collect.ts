@@ -1,0 +1,195 @@
+/**
+ * The extras of a build, collected as records stream by (keys sorted, versions oldest first, then unkeyed — the
+ * store order): each record is seen once with its full data, and only what the extras need is kept — a capped
+ * diff per version, trend points, the feed's latest entries, the latest record per key for the API, the search
+ * document. A key's feed and compare data are emitted as soon as the next key starts, so memory does not grow
+ * with the store.
+ */
+import type { ArtifactRecord } from "../../types.js";
+import { CompareBuilder, compareDataName, compareScriptFile } from "./compare-data.js";
+import { diffVersions, type VersionDiff } from "./diff.js";
+import { byCreated, dataSummary, keyFeed, keyFeedPath, siteFeed } from "./feed.js";
+import type { SiteFile } from "./files.js";
+import { latestApiFile, latestEntry } from "./latest-api.js";
+import { SearchIndexBuilder } from "./search-index.js";
+import { tableScriptFile } from "./table-data.js";
+import { renderTrendSvg, trendSeries, type TrendSeries } from "./trend.js";
+
+/** Diffs shown on a lineage page (newest first); older ones are on each version's page. */
+export const RECENT_DIFFS = 10;
+/** Entries per feed. */
+export const FEED_ENTRIES = 50;
+
+export interface CollectorOptions {
+  siteTitle: string;
+  /** Normalised base URL (normalizeBaseUrl); default none: feed links are relative. */
+  baseUrl?: string;
+  /** Takes each file as soon as it is complete; default: kept, and returned by `finish`. */
+  emit?: (file: SiteFile) => void;
+}
+
+export interface RecordInfo {
+  /** The description as one line of plain text (the rendered one); "" when none. */
+  descriptionText: string;
+  /** Site path of a local image. */
+  imagePath?: string;
+}
+
+/** What the templates use (`it.h.extras`). */
+export interface ExtrasHelpers {
+  /** `current` against `previous`, when the build saw both in a row; undefined otherwise. */
+  diff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff | undefined;
+  /** Trend series of a lineage (given newest first, as the key page holds it). */
+  trends(versionsNewestFirst: readonly ArtifactRecord[]): TrendSeries[];
+  trendSvg(series: TrendSeries, root: string): string;
+  compareScript(key: string): string;
+  compareName(key: string): string;
+  tableScript(id: string): string;
+  feed(key: string): string;
+  recentDiffs: number;
+}
+
+interface FeedItem {
+  record: ArtifactRecord;
+  summary: string;
+  number: number | undefined;
+}
+
+interface KeyState {
+  key: string;
+  count: number;
+  previous: ArtifactRecord | undefined;
+  previousInfo: RecordInfo | undefined;
+  feed: FeedItem[];
+  compare: CompareBuilder;
+  /** Versions as trend input: numbers-carrying records, a stub for the rest (version numbers count them all). */
+  trend: ArtifactRecord[];
+}
+
+/** A record without its data: what feeds keep of it. */
+function slim(record: ArtifactRecord): ArtifactRecord {
+  return { ...record, data: null } as unknown as ArtifactRecord;
+}
+
+function trendInput(record: ArtifactRecord): ArtifactRecord {
+  if (record.type === "progress" || (record.type === "table" && record.data.rows.length === 1)) return record;
+  return { ...record, type: "link", data: { url: "", text: null } } as ArtifactRecord;
+}
+
+export class ExtrasCollector {
+  private readonly files: SiteFile[] = [];
+  private readonly emit: (file: SiteFile) => void;
+  private readonly diffs = new Map<string, VersionDiff>();
+  private readonly trends = new Map<string, TrendSeries[]>();
+  private readonly latest: string[] = [];
+  private readonly search = new SearchIndexBuilder();
+  private newest: FeedItem[] = [];
+  private current: KeyState | undefined;
+  private readonly done = new Set<string>();
+
+  constructor(private readonly options: CollectorOptions) {
+    this.emit = options.emit ?? ((file) => this.files.push(file));
+  }
+
+  private get base(): { baseUrl?: string } {
+    return this.options.baseUrl === undefined ? {} : { baseUrl: this.options.baseUrl };
+  }
+
+  /** One record that goes into the site, in store order. */
+  add(record: ArtifactRecord, info: RecordInfo): void {
+    const summary = info.descriptionText || dataSummary(record);
+    if (record.key === null) {
+      this.endKey();
+      this.search.add(record, info.descriptionText);
+      this.pushNewest({ record: slim(record), summary, number: undefined });
+      return;
+    }
+    if (this.current?.key !== record.key) {
+      this.endKey();
+      // A key seen again after it ended (out-of-order input): its files are out; later versions get no extras.
+      if (this.done.has(record.key)) return;
+      this.current = { key: record.key, count: 0, previous: undefined, previousInfo: undefined, feed: [], compare: new CompareBuilder(record.key), trend: [] };
+    }
+    const state = this.current!;
+    state.count++;
+    if (state.previous) {
+      const diff = diffVersions(state.previous, record, { lines: { maxLines: 500 }, table: { maxListed: 50 } });
+      this.diffs.set(record.id, diff);
+    }
+    state.previous = record;
+    state.previousInfo = info;
+    const item = { record: slim(record), summary, number: state.count };
+    state.feed.push(item);
+    if (state.feed.length > FEED_ENTRIES) state.feed.shift();
+    this.pushNewest(item);
+    state.compare.add(record);
+    state.trend.push(trendInput(record));
+  }
+
+  private pushNewest(item: FeedItem): void {
+    this.newest.push(item);
+    if (this.newest.length > FEED_ENTRIES * 2) {
+      this.newest.sort((a, b) => byCreated(b.record, a.record));
+      this.newest.length = FEED_ENTRIES;
+    }
+  }
+
+  private endKey(): void {
+    const state = this.current;
+    if (!state) return;
+    this.current = undefined;
+    this.done.add(state.key);
+    const latest = state.previous!;
+    const summaries = new Map(state.feed.map((f) => [f.record.id, f.summary]));
+    this.emit(keyFeed(state.key, state.feed.map((f) => f.record), {
+      siteTitle: this.options.siteTitle, ...this.base, summaryOf: (r) => summaries.get(r.id) ?? "",
+    }, state.count - state.feed.length));
+    if (state.count > 1) this.emit(state.compare.file());
+    const series = trendSeries(state.trend);
+    if (series.length) this.trends.set(state.key, series);
+    const imagePaths = state.previousInfo?.imagePath ? new Map([[latest.id, state.previousInfo.imagePath]]) : undefined;
+    this.latest.push(latestEntry(latest, state.count, { ...this.base, ...(imagePaths ? { imagePaths } : {}) }));
+    this.search.add(latest, state.previousInfo?.descriptionText);
+  }
+
+  /** Ends the stream: emits the site feed, `api/latest.json` and the search index; returns the kept files. */
+  finish(): SiteFile[] {
+    this.endKey();
+    const summaries = new Map(this.newest.map((f) => [f.record.id, f.summary]));
+    const numbers = new Map(this.newest.map((f) => [f.record.id, f.number]));
+    this.emit(siteFeed(this.newest.map((f) => f.record), {
+      siteTitle: this.options.siteTitle, ...this.base, maxEntries: FEED_ENTRIES, summaryOf: (r) => summaries.get(r.id) ?? "",
+    }, (r) => numbers.get(r.id)));
+    this.newest = [];
+    this.emit(latestApiFile(this.latest));
+    for (const file of this.search.files()) this.emit(file);
+    return this.files;
+  }
+
+  helpers(): ExtrasHelpers {
+    return {
+      diff: (previous, current) => {
+        const d = this.diffs.get(current.id);
+        return d && d.previousId === previous.id ? d : undefined;
+      },
+      trends: (versions) => (versions[0]?.key ? this.trends.get(versions[0].key) ?? [] : []),
+      trendSvg: (series, root) => renderTrendSvg(series, { root }),
+      compareScript: compareScriptFile,
+      compareName: compareDataName,
+      tableScript: tableScriptFile,
+      feed: keyFeedPath,
+      recentDiffs: RECENT_DIFFS,
+    };
+  }
+}
+
+/** Every extra file and the template helpers for records already in memory (tests, watch mode), in store order. */
+export function collectExtras(
+  records: readonly ArtifactRecord[], options: Omit<CollectorOptions, "emit">, infoOf: (r: ArtifactRecord) => RecordInfo = () => ({ descriptionText: "" }),
+): { files: SiteFile[]; helpers: ExtrasHelpers } {
+  const keyed = records.filter((r) => r.key !== null).sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : byCreated(a, b)));
+  const unkeyed = records.filter((r) => r.key === null).sort(byCreated);
+  const collector = new ExtrasCollector(options);
+  for (const r of [...keyed, ...unkeyed]) collector.add(r, infoOf(r));
+  return { files: collector.finish(), helpers: collector.helpers() };
+}
