@@ -21,6 +21,9 @@ import { ICON_FILE, SCRIPT_FILE, STYLE_FILE } from "./paths.js";
 import { streamStore, type StoreSnapshot } from "./read.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter } from "./write.js";
+import { normalizeBaseUrl } from "./extras/base-url.js";
+import { ExtrasCollector } from "./extras/collect.js";
+import { EXTRA_ASSETS, SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
 
 export interface BuildOptions {
   /** The store folder. */ dir: string;
@@ -34,6 +37,11 @@ export interface BuildOptions {
    * the store or the site: see cache.ts for where it lives. False renders everything and reads no cache.
    */
   cache?: boolean;
+  /**
+   * Where the site will be hosted (absolute http: or https: URL), for absolute links in the Atom feeds and
+   * `api/latest.json`; default none: feed links are relative to the feed. Pages never depend on it.
+   */
+  baseUrl?: string;
   /** Base folder of the cache; default `$ARTIFACTS_CACHE_DIR`, else `$XDG_CACHE_HOME/artifact-press`, else `~/.cache/artifact-press`. */
   cacheDir?: string;
 }
@@ -50,7 +58,7 @@ export interface BuildResult {
 }
 
 /** Files copied from `templates/assets/` into every site. */
-const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE];
+const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE, ...EXTRA_ASSETS];
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   try {
@@ -69,6 +77,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     problems.push(p);
     options.onProblem?.(p);
   };
+  const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
   const writer = await SiteWriter.open(options.out, options.dir);
   const renderer = new SiteRenderer();
   const salt = siteSalt(renderer.templatesDir);
@@ -82,6 +91,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const hashOf = new WeakMap<ArtifactRecord, string>();
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
+    // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
+    const collector = new ExtrasCollector({
+      siteTitle: options.title ?? "Artifacts", ...(baseUrl === undefined ? {} : { baseUrl }),
+      emit: (file) => writer.writeSync(file.path, file.data),
+    });
     const rest = await streamStore(options.dir, { maxFileSize: options.maxFileSize, report }, ({ record, hash, source, imagePath }) => {
       const key = imagePath === undefined ? hash : createHash("sha1").update(`${hash}\0${imagePath}`).digest("hex");
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
@@ -101,7 +115,10 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       const meta = slim(record);
       hashOf.set(meta, key);
       records.push(meta);
+      collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) });
     });
+    collector.finish();
+    renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 
     const model = buildModel({ title: options.title ?? "Artifacts", records, runs: rest.runs });
@@ -157,6 +174,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       // Let a progress bar (and a watcher's server) breathe now and then.
       if (done % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+    writer.writeSync(SEARCH_PAGE, renderSearchPage(model.title, renderer.templatesDir));
     cache?.forgetFiles();
     await writer.commit();
     cache?.save(fragments, files);

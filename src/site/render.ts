@@ -11,7 +11,9 @@ import type { ArtifactRecord, JsonValue, RunRecord, TableData } from "../types.j
 import { cellText, formatCount, formatDuration, formatTime, htmlToText, toCsv } from "./format.js";
 import { renderMarkdown } from "./markdown.js";
 import type { Page, SiteModel } from "./model.js";
-import { artifactPage, keyPage, rootOf, runPage, tableDataFile } from "./paths.js";
+import type { ExtrasHelpers } from "./extras/collect.js";
+import { tableDataFile, tableDataName } from "./extras/table-data.js";
+import { artifactPage, keyPage, rootOf, runPage, tableDataFile as tableDownloadFile } from "./paths.js";
 
 /** The Content-Security-Policy of every page (DESIGN §4). */
 export const CSP =
@@ -47,6 +49,8 @@ export interface RendererOptions {
 export class SiteRenderer {
   readonly templatesDir: string;
   private readonly eta: Eta;
+  /** Diffs, trends and the other extras of the build under way, for the templates (`it.h.extras`); none: left out. */
+  extras: ExtrasHelpers | undefined;
   /** Stands where a link to the site root goes inside an artifact's HTML; random, so no stored text can forge it. */
   private readonly rootToken = `\u0000root-${randomBytes(12).toString("hex")}\u0000`;
 
@@ -129,8 +133,8 @@ export class SiteRenderer {
     const header = columns === null ? null : Array.from({ length: width }, (_, c) => ({ text: columns[c] ?? "", num: numeric[c] ?? false }));
     let csv: string | null = null, json: string | null = null;
     if (rows.length > MAX_TABLE_ROWS) {
-      csv = tableDataFile(record.id, "csv");
-      json = tableDataFile(record.id, "json");
+      csv = tableDownloadFile(record.id, "csv");
+      json = tableDownloadFile(record.id, "json");
       files.push({ path: csv, data: toCsv(columns, rows) }, { path: json, data: `${JSON.stringify({ columns, rows })}\n` });
     }
     const n = rows.length;
@@ -138,7 +142,13 @@ export class SiteRenderer {
       ? `Showing the first ${formatCount(MAX_TABLE_ROWS)} of ${formatCount(n)} rows`
       : `${formatCount(n)} ${n === 1 ? "row" : "rows"}, ${width} ${width === 1 ? "column" : "columns"}`;
     const label = record.key ? `Table ${record.key}` : "Table";
-    return this.eta.render("/partials/artifact/table", { header, rows: cells, summary, csv, json, root: this.rootToken, label });
+    // Every row, as a data script for the table tools (assets/table.js): sort, filter and pages over all of them.
+    const tools = rows.length > 0 ? tableDataFile(record) : null;
+    if (tools) files.push(tools);
+    return this.eta.render("/partials/artifact/table", {
+      header, rows: cells, summary, csv, json, root: this.rootToken, label,
+      tools: tools && { src: tools.path, name: tableDataName(record.id), total: rows.length },
+    });
   }
 
   /**
@@ -167,6 +177,7 @@ export class SiteRenderer {
       body: (r: ArtifactRecord) => rendered(r).bodyParts.join(root),
       description: (r: ArtifactRecord) => rendered(r).description,
       descriptionText: (r: ArtifactRecord) => rendered(r).descriptionText,
+      extras: this.extras,
     };
     const { template, pageTitle, crumbs, section } = pageFrame(page, model);
     return this.eta.render(template, {

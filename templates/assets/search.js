@@ -48,12 +48,16 @@
     return out;
   }
 
-  function shardOf(term) {
-    return Array.from(term).slice(0, 2).map(function (ch) {
-      var h = ch.codePointAt(0).toString(16);
-      while (h.length < 4) h = "0" + h;
-      return h;
-    }).join("-");
+  // The shard holding every term with the first two characters of `term` (search-index.ts shardOf): the last
+  // shard whose first prefix is not after them; -1 when there is none.
+  function shardOf(term, firsts) {
+    var prefix = Array.from(term).slice(0, 2).join("");
+    var lo = 0, hi = firsts.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (firsts[mid] <= prefix) lo = mid + 1; else hi = mid;
+    }
+    return lo - 1;
   }
 
   // Entries are sorted by term: binary search for the first one >= prefix, then walk while it matches.
@@ -80,8 +84,6 @@
       if (!meta) return;
       var message = tool.querySelector(".js-message");
       if (message) message.remove();
-      var shards = {};
-      meta.shards.forEach(function (s) { shards[s] = true; });
       var input = document.createElement("input");
       input.type = "search";
       input.placeholder = "Search keys, descriptions, text, columns…";
@@ -144,13 +146,14 @@
           status.textContent = input.value.trim() ? "Type at least " + MIN + " letters or digits." : "";
           return;
         }
-        // Every word must match (as a prefix of some term); a word whose shard does not exist matches nothing.
-        if (words.some(function (w) { return !shards[shardOf(w)]; })) {
+        // Every word must match (as a prefix of some term); a word before the first shard matches nothing.
+        var shardNumbers = words.map(function (w) { return shardOf(w, meta.shards); });
+        if (shardNumbers.some(function (n) { return n < 0; })) {
           list.textContent = "";
           status.textContent = "No results.";
           return;
         }
-        var items = words.map(function (w) { var s = shardOf(w); return { src: root + "search/t-" + s + ".js", name: "search/t-" + s }; });
+        var items = shardNumbers.map(function (n) { return { src: root + "search/t-" + n + ".js", name: "search/t-" + n }; });
         status.textContent = "Searching…";
         loadAll(items, function (entries) {
           if (mine !== seq) return;

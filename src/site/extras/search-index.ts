@@ -3,8 +3,9 @@
  * one giant file. One document per key (its latest version) and per unkeyed artifact; terms come from the key,
  * the description, the Markdown text, column names and link text. Files (data scripts, see escape.ts):
  *
- * - `search/meta.js`: counts and the list of term shards that exist (so the client never asks for a missing file);
- * - `search/t-<shard>.js`: the terms starting with two given characters, each with its documents (prefix search);
+ * - `search/meta.js`: counts, and the first two-character prefix of each term shard;
+ * - `search/t-<n>.js`: a run of sorted terms, each with its documents; all terms sharing their first two
+ *   characters are in one shard, so a prefix search of two or more characters reads one file;
  * - `search/d-<n>.js`: documents `n*DOC_SHARD … n*DOC_SHARD+DOC_SHARD-1` as [title, page, type, snippet].
  *
  * A posting is `doc * 2 + 1` when the term is in the document's title (its key), `doc * 2` otherwise.
@@ -25,12 +26,16 @@ export const MAX_TEXT = 100_000;
 export const MAX_TERMS_PER_DOC = 5_000;
 export const MIN_TERM = 2;
 export const MAX_TERM = 32;
+/** Rough size of a term shard (term characters plus postings), so a big site loads a few hundred kB per word. */
+export const SHARD_BYTES = 200_000;
 
 export interface SearchOptions {
   /** A record's description as plain text; default the raw Markdown. */
   descriptionOf?: (record: ArtifactRecord) => string;
   /** A record's content as plain text; default built from its data (Markdown as written, columns, link text). */
   textOf?: (record: ArtifactRecord) => string;
+  /** Rough size of a term shard; default SHARD_BYTES. */
+  shardBytes?: number;
 }
 
 /** Lowercase, accents dropped, split on anything that is not a letter or digit; terms of 2–32 characters. */
@@ -43,9 +48,24 @@ export function terms(text: string): string[] {
   return out;
 }
 
-/** The shard a term lives in: its first two characters as hex code points (file-name safe). */
-export function shardOf(term: string): string {
-  return Array.from(term).slice(0, 2).map((ch) => ch.codePointAt(0)!.toString(16).padStart(4, "0")).join("-");
+/** A term's first two characters (code points), which decide its shard. */
+export function prefixOf(term: string): string {
+  return Array.from(term).slice(0, 2).join("");
+}
+
+/**
+ * The shard that holds the terms starting with `term`'s first two characters: the last one whose first prefix
+ * is not after it (`firsts` as in meta.js). -1 when there is none.
+ */
+export function shardOf(term: string, firsts: readonly string[]): number {
+  const prefix = prefixOf(term);
+  let lo = 0, hi = firsts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (firsts[mid]! <= prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 export function defaultText(record: ArtifactRecord): string {
@@ -72,10 +92,12 @@ export class SearchIndexBuilder {
   private readonly index = new Map<string, number[]>();
   private readonly descriptionOf: (record: ArtifactRecord) => string;
   private readonly textOf: (record: ArtifactRecord) => string;
+  private readonly shardBytes: number;
 
   constructor(options: SearchOptions = {}) {
     this.descriptionOf = options.descriptionOf ?? ((r: ArtifactRecord) => r.description ?? "");
     this.textOf = options.textOf ?? defaultText;
+    this.shardBytes = options.shardBytes ?? SHARD_BYTES;
   }
 
   /**
@@ -104,16 +126,27 @@ export class SearchIndexBuilder {
   }
 
   files(): SiteFile[] {
-    const shards = new Map<string, [string, number[]][]>();
+    // Terms sorted, grouped by their first two characters; groups are packed into shards of about SHARD_BYTES, a
+    // group never split, so every term with a given two-character prefix is in one shard.
+    const shards: [string, number[]][][] = [];
+    const firsts: string[] = [];
+    let size = Infinity, group = "";
     for (const term of [...this.index.keys()].sort()) {
-      const shard = shardOf(term);
-      (shards.get(shard) ?? shards.set(shard, []).get(shard)!).push([term, this.index.get(term)!]);
+      const postings = this.index.get(term)!;
+      const prefix = prefixOf(term);
+      if (prefix !== group && size >= this.shardBytes) {
+        shards.push([]);
+        firsts.push(prefix);
+        size = 0;
+      }
+      group = prefix;
+      shards[shards.length - 1]!.push([term, postings]);
+      size += term.length + 4 + postings.length * 6;
     }
-    const shardNames = [...shards.keys()].sort();
     const files: SiteFile[] = [
-      { path: SEARCH_META, data: dataScript("search/meta", { version: 1, docs: this.docs.length, docShard: DOC_SHARD, shards: shardNames }) },
+      { path: SEARCH_META, data: dataScript("search/meta", { version: 1, docs: this.docs.length, docShard: DOC_SHARD, shards: firsts }) },
     ];
-    for (const name of shardNames) files.push({ path: `${SEARCH_DIR}/t-${name}.js`, data: dataScript(`search/t-${name}`, shards.get(name)) });
+    shards.forEach((entries, i) => files.push({ path: `${SEARCH_DIR}/t-${i}.js`, data: dataScript(`search/t-${i}`, entries) }));
     for (let s = 0; s * DOC_SHARD < this.docs.length; s++) {
       files.push({ path: `${SEARCH_DIR}/d-${s}.js`, data: dataScript(`search/d-${s}`, this.docs.slice(s * DOC_SHARD, (s + 1) * DOC_SHARD)) });
     }

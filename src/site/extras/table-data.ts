@@ -35,7 +35,7 @@ export function numericColumns(data: TableData): boolean[] {
 }
 
 /** The data file of a table record; `key` and `created` go into download file names. */
-export function tableDataFile(record: ArtifactRecord & { type: "table" }): SiteFile {
+export function tableDataFile(record: ArtifactRecord & { data: TableData }): SiteFile {
   const { columns, rows } = record.data;
   const name = `${record.key ?? "table"}-${record.created.replace(/[:.]/g, "-")}`;
   return {

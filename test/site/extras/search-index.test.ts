@@ -1,7 +1,7 @@
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { DATA_GLOBAL } from "../../../src/site/extras/escape.js";
-import { DOC_SHARD, SEARCH_META, searchFiles, shardOf, terms } from "../../../src/site/extras/search-index.js";
+import { DOC_SHARD, SEARCH_META, prefixOf, searchFiles, shardOf, terms } from "../../../src/site/extras/search-index.js";
 import type { SiteFile } from "../../../src/site/extras/files.js";
 import { record, table } from "./records.js";
 
@@ -17,13 +17,19 @@ function load(files: SiteFile[]): Record<string, unknown> {
 
 /** The client's lookup, written independently: documents having a term that starts with `prefix`. */
 function lookup(data: Record<string, unknown>, prefix: string): { doc: number; inTitle: boolean }[] {
-  const entries = (data[`search/t-${shardOf(prefix)}`] ?? []) as Entry[];
+  const meta = data["search/meta"] as Meta;
+  const entries = (data[`search/t-${shardOf(prefix, meta.shards)}`] ?? []) as Entry[];
   const out = new Map<number, boolean>();
   for (const [term, postings] of entries) {
     if (!term.startsWith(prefix)) continue;
     for (const p of postings) out.set(p >> 1, (out.get(p >> 1) ?? false) || (p & 1) === 1);
   }
   return [...out].map(([doc, inTitle]) => ({ doc, inTitle })).sort((a, b) => a.doc - b.doc);
+}
+function docIndex(data: Record<string, unknown>, title: string): number {
+  const meta = data["search/meta"] as Meta;
+  for (let d = 0; d < meta.docs; d++) if (docAt(data, d)[0] === title) return d;
+  return -1;
 }
 function docAt(data: Record<string, unknown>, doc: number): [string, string, string, string] {
   return (data[`search/d-${Math.floor(doc / DOC_SHARD)}`] as [string, string, string, string][])[doc % DOC_SHARD]!;
@@ -34,9 +40,16 @@ describe("terms", () => {
     expect(terms("Nightly-ETL: Café x ÜBER 2026 " + "a".repeat(33))).toEqual(["nightly", "etl", "cafe", "uber", "2026"]);
     expect(terms("日本語 テキスト")).toEqual(["日本語", "テキスト"]);
   });
-  it("shards by the first two characters, as file-name-safe hex", () => {
-    expect(shardOf("report")).toBe("0072-0065");
-    expect(shardOf("😀x")).toBe("1f600-0078");
+  it("finds a term's shard from the first prefix of each shard", () => {
+    expect(prefixOf("report")).toBe("re");
+    expect(prefixOf("😀x1")).toBe("😀x");
+    const firsts = ["00", "ka", "re", "zz"];
+    expect(shardOf("apple", firsts)).toBe(0);
+    expect(shardOf("kanban", firsts)).toBe(1);
+    expect(shardOf("queue", firsts)).toBe(1);
+    expect(shardOf("report", firsts)).toBe(2);
+    expect(shardOf("zzz", firsts)).toBe(3);
+    expect(shardOf("!!", firsts)).toBe(-1);
   });
 });
 
@@ -73,15 +86,33 @@ describe("searchFiles", () => {
     expect(lookup(data, "unkeyed")).toEqual([{ doc: 3, inTitle: true }]);
   });
 
-  it("prefix search: a term shard holds every term with its first two characters, sorted", () => {
+  it("prefix search: a small index is one shard of sorted terms", () => {
     expect(lookup(data, "fin").map((r) => r.doc)).toEqual([1]);
-    const shard = data[`search/t-${shardOf("re")}`] as Entry[];
-    const names = shard.map(([t]) => t);
+    expect(meta.shards).toHaveLength(1);
+    const names = (data["search/t-0"] as Entry[]).map(([t]) => t);
     expect(names).toEqual([...names].sort());
-    expect(names.every((t) => t.startsWith("re"))).toBe(true);
     expect(names).toContain("revenue");
-    expect(meta.shards).toEqual([...meta.shards].sort());
-    expect(meta.shards).toContain(shardOf("re"));
+  });
+
+  it("a big index is split into shards; all terms of a two-character prefix stay in one shard", () => {
+    const words = Array.from({ length: 4000 }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${i.toString(36)}`);
+    const many = words.map((w, i) => record("markdown", `${w} ${words[(i * 7) % words.length]} common`, { key: `k${i}`, minute: i }));
+    const out = searchFiles(many, { shardBytes: 5000 });
+    const loaded = load(out);
+    const m = loaded["search/meta"] as Meta;
+    expect(m.shards.length).toBeGreaterThan(3);
+    const where = new Map<string, number>();
+    m.shards.forEach((_, n) => {
+      const entries = loaded[`search/t-${n}`] as Entry[];
+      for (const [t] of entries) {
+        const p = prefixOf(t);
+        expect(where.get(p) ?? n, p).toBe(n);
+        where.set(p, n);
+        expect(shardOf(t, m.shards)).toBe(n);
+      }
+    });
+    expect(lookup(loaded, "common")).toHaveLength(4000);
+    expect(lookup(loaded, words[123]!).map((r) => r.doc)).toContain(docIndex(loaded, "k123"));
   });
 
   it("no data file holds raw markup, and the same records give the same files in any order", () => {

@@ -1,0 +1,1 @@
+(self.ArtifactPressData=self.ArtifactPressData||{})["search/meta"]={"version":1,"docs":2,"docShard":500,"shards":["am"]};
