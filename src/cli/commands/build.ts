@@ -16,6 +16,7 @@ interface BuildArgs extends GlobalArgs {
   title?: string;
   strict: boolean;
   maxFileSize: number;
+  cache: boolean;
 }
 
 export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
@@ -26,6 +27,10 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       .option("out", { type: "string", requiresArg: true, default: "site", describe: "The site folder, replaced as a whole" })
       .option("title", { type: "string", requiresArg: true, describe: "The site's title" })
       .option("strict", { type: "boolean", default: false, describe: "Exit 1 when any file of the store was skipped" })
+      .option("cache", {
+        type: "boolean", default: true,
+        describe: "Reuse pages of the previous build that did not change (cache in $ARTIFACTS_CACHE_DIR, $XDG_CACHE_HOME/artifact-press or ~/.cache/artifact-press); --no-cache renders everything",
+      })
       .option("max-file-size", {
         requiresArg: true, default: DEFAULT_LIMITS.maxFileSize, defaultDescription: "32MiB", describe: "Skip store files bigger than this (1048576, 500KB, 32MiB)",
         coerce: (v: unknown) => parseSize("--max-file-size", v),
@@ -46,7 +51,7 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
     let result: BuildResult;
     try {
       result = await buildSite({
-        dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize,
+        dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize, cache: args.cache,
         onProblem: printProblem, onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
       });
     } finally {
