@@ -26,7 +26,8 @@ const PROBE = `(() => {
     if (FORBIDDEN.has(tag)) bad.push("forbidden element: " + where(el));
     if (tag === "input" && !(el.type === "checkbox" && el.disabled)) bad.push("input that is not a disabled checkbox: " + where(el));
     if (tag === "meta" && (el.getAttribute("http-equiv") || "").toLowerCase() === "refresh") bad.push("meta refresh: " + where(el));
-    if (tag === "script" && !(el.src && local(el.src) && /\\/assets\\/[^/]+\\.js$/.test(new URL(el.src).pathname)))
+    // Site scripts are assets; the extras also load the site's own data scripts (escaped JSON, see extras/escape.ts).
+    if (tag === "script" && !(el.src && local(el.src) && /\\/(assets\\/[^/]+|keys\\/[^/]+\\/versions|search\\/(meta|t-\\d+|d-\\d+)|artifacts\\/[0-9a-f-]+\\.table)\\.js$/.test(new URL(el.src).pathname)))
       bad.push("script that is not a site asset: " + where(el));
     if (tag === "link" && el.href && !local(el.href)) bad.push("outside link element: " + where(el));
     if (tag === "style" || tag === "set" || tag === "animate" || tag === "handler") bad.push("element " + tag + ": " + where(el));
