@@ -93,7 +93,10 @@
       status.setAttribute("aria-live", "polite");
       var list = document.createElement("ol");
       list.className = "search-results";
-      tool.appendChild(input);
+      var bar = document.createElement("div");
+      bar.className = "filters search-bar";
+      bar.appendChild(input);
+      tool.appendChild(bar);
       tool.appendChild(status);
       tool.appendChild(list);
       var seq = 0;
