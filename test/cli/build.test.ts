@@ -72,6 +72,26 @@ describe("artifacts build", () => {
     expect(bad.stderr.trimEnd().split("\n").at(-1)).toMatch(/^Invalid --max-file-size "lots": give a size in bytes/);
   });
 
+  it("--base-url: absolute links in the feeds and api/latest.json, pages unchanged; a bad value is bad usage", async () => {
+    const [plain, based, bad] = await Promise.all([
+      cli(["build", "--out", path.join(base, "plain"), "--no-cache"], { dir: DEMO }),
+      cli(["build", "--out", path.join(base, "based"), "--no-cache", "--base-url", "https://ci.example.com/reports"], { dir: DEMO }),
+      cli(["build", "--out", path.join(base, "bad-base"), "--base-url", "javascript:alert(1)"], { dir: DEMO }),
+    ]);
+    expect([plain.code, based.code]).toEqual([0, 0]);
+    const feed = await fs.readFile(path.join(base, "based", "keys", "gtm-report", "feed.xml"), "utf8");
+    expect(feed).toContain(`<link rel="self" type="application/atom+xml" href="https://ci.example.com/reports/keys/gtm-report/feed.xml"/>`);
+    expect(await fs.readFile(path.join(base, "plain", "keys", "gtm-report", "feed.xml"), "utf8")).toContain(`href="feed.xml"/>`);
+    const api = JSON.parse(await fs.readFile(path.join(base, "based", "api", "latest.json"), "utf8"));
+    expect(api.keys[0].url).toBe(`https://ci.example.com/reports/${api.keys[0].page}`);
+    for (const page of ["index.html", "keys/gtm-report/index.html"]) {
+      expect(await fs.readFile(path.join(base, "based", page), "utf8")).toBe(await fs.readFile(path.join(base, "plain", page), "utf8"));
+    }
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trimEnd().split("\n").at(-1)).toMatch(/^Invalid --base-url "javascript:alert\(1\)": give an absolute http: or https: URL/);
+    await expect(fs.stat(path.join(base, "bad-base"))).rejects.toThrow();
+  });
+
   it("refuses an --out it must not replace: the message, exit 1, the folder untouched", async () => {
     const out = path.join(base, "precious");
     await fs.mkdir(out);

@@ -1,6 +1,7 @@
 /** `artifacts build`: the store → a static HTML site; problems on stderr as found, one summary line at the end. */
 import type { Argv, CommandModule } from "yargs";
-import { CliError } from "../../errors.js";
+import { CliError, UsageError, quote } from "../../errors.js";
+import { normalizeBaseUrl } from "../../site/extras/base-url.js";
 import type { StoreProblem } from "../../store/backend.js";
 import { DEFAULT_LIMITS } from "../../types.js";
 import { makeContext, type GlobalArgs } from "../context.js";
@@ -17,6 +18,7 @@ interface BuildArgs extends GlobalArgs {
   strict: boolean;
   maxFileSize: number;
   cache: boolean;
+  baseUrl?: string;
 }
 
 export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
@@ -31,12 +33,24 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
         type: "boolean", default: true,
         describe: "Reuse pages of the previous build that did not change (cache in $ARTIFACTS_CACHE_DIR, $XDG_CACHE_HOME/artifact-press or ~/.cache/artifact-press); --no-cache renders everything",
       })
+      .option("base-url", {
+        type: "string", requiresArg: true,
+        describe: "Where the site will be hosted (http: or https:), for absolute links in the Atom feeds and api/latest.json; default: links relative to each feed",
+        coerce: (v: unknown) => {
+          try {
+            return normalizeBaseUrl(String(v));
+          } catch (err) {
+            throw new UsageError(`Invalid --base-url ${quote(String(v))}: give an absolute http: or https: URL without query or fragment, like https://example.com/reports/`, { cause: err });
+          }
+        },
+      })
       .option("max-file-size", {
         requiresArg: true, default: DEFAULT_LIMITS.maxFileSize, defaultDescription: "32MiB", describe: "Skip store files bigger than this (1048576, 500KB, 32MiB)",
         coerce: (v: unknown) => parseSize("--max-file-size", v),
       })
       .example("$0 build", "build .artifacts/ into site/")
       .example("$0 build --dir fixtures/demo --out public --title 'Nightly reports'", "another store, folder and title")
+      .example("$0 build --base-url https://ci.example.com/reports/", "absolute links in feeds and api/latest.json")
       .example("$0 build --strict", "fail the CI job on any bad file in the store") as unknown as Argv<BuildArgs>,
   handler: async (args) => {
     const ctx = makeContext(args);
@@ -52,6 +66,7 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
     try {
       result = await buildSite({
         dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize, cache: args.cache,
+        ...(args.baseUrl === undefined ? {} : { baseUrl: args.baseUrl }),
         onProblem: printProblem, onProgress: bar ? (done, total) => bar.update(done, total) : undefined,
       });
     } finally {
