@@ -84,8 +84,25 @@ export function dirtyPages(before: ModelState, next: ModelState, touched: Touche
     if (members(before.pages.get(page)) !== members(next.pages.get(page))) runMembers.add(id);
   }
 
+  // Ids as pages spell them (a record's own spelling), so the check over every page needs no lowercasing.
+  const spelled = new Set<string>();
+  for (const id of ids) {
+    spelled.add(id);
+    for (const state of [before, next]) {
+      const record = state.signature.byId.get(id);
+      if (!record) continue;
+      spelled.add(record.id);
+      // A version's page shows its diff against the version before, so the next version's page reads this record
+      // too (the model's inputs do not say so yet).
+      if (record.key !== null) {
+        const lineage = state.signature.byKey.get(record.key)!;
+        const after = lineage[lineage.indexOf(record) + 1];
+        if (after) spelled.add(after.id);
+      }
+    }
+  }
   const hit = (inputs: PageInputs): boolean =>
-    inputs.records.some((id) => ids.has(id.toLowerCase())) ||
+    inputs.records.some((id) => spelled.has(id)) ||
     inputs.runs.some((id) => runs.has(id)) ||
     inputs.keys.some((key) => keys.has(key)) ||
     inputs.runMembers.some((id) => runMembers.has(id)) ||

@@ -10,6 +10,8 @@ import { performance } from "node:perf_hooks";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
 import { buildModel, type Page, type SiteModel } from "../site/model.js";
+import { ExtrasCollector } from "../site/extras/collect.js";
+import { EXTRA_ASSETS, SEARCH_PAGE, renderSearchPage } from "../site/extras/search-page.js";
 import { ICON_FILE, SCRIPT_FILE, STYLE_FILE } from "../site/paths.js";
 import { SiteRenderer, type RenderedArtifact } from "../site/render.js";
 import { SiteWriter } from "../site/write.js";
@@ -29,14 +31,19 @@ export interface IncrementalOptions {
 export interface UpdateResult {
   /** Site paths written or deleted, sorted: what the preview server should tell open pages. */
   changed: string[];
-  /** Pages rendered (whether or not their bytes changed), in render order. */
+  /** Pages rendered (whether or not their bytes changed), each once, in the order first rendered. */
   rendered: string[];
   problems: StoreProblem[];
   durationMs: number;
+  /** Where the time went, in ms: reading the changed files, the model, rendering pages, writing files. */
+  phases?: { read: number; model: number; render: number; write: number };
 }
 
+/** A batch touching at most this many keys writes their pages before rebuilding the whole model. */
+const EARLY_KEYS = 4;
+
 /** Files copied from the templates into every site, as the full build copies them. */
-const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE];
+const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE, ...EXTRA_ASSETS];
 
 /** One render of an artifact, tied to the revision of the file it came from; null when its Markdown was refused. */
 interface CachedArtifact {
@@ -60,6 +67,7 @@ export class IncrementalSite {
   private readonly cache = new WeakMap<RecordEntry, CachedArtifact>();
   private readonly assets = new Map<string, Buffer>();
   private readonly title: string;
+  private searchPage: string | undefined;
   private current!: SiteState;
   private live!: LiveOut;
   /** Problems of the batch being applied. */
@@ -106,13 +114,13 @@ export class IncrementalSite {
     try {
       const counts = runArtifactCounts(next.model);
       for (const [rel, data] of next.files) {
-        await writer.write(rel, data);
+        writer.writeSync(rel, data);
         live.know(rel, data);
       }
       for (const page of next.model.pages) {
         const html = this.renderer.renderPage(page, next.model, next.rendered, counts);
         rendered.push(page.path);
-        await writer.write(page.path, html);
+        writer.writeSync(page.path, html);
         live.know(page.path, html);
       }
       await writer.commit();
@@ -126,36 +134,87 @@ export class IncrementalSite {
     return { changed, rendered, problems: this.takeProblems(), durationMs: performance.now() - started };
   }
 
-  /** Applies one batch of store changes to the live site; resolves to what changed in it. */
+  /**
+   * Applies one batch of store changes to the live site; resolves to what changed in it.
+   *
+   * The pages of the keys the batch touched are written first, from a model of those keys alone (their pages read
+   * nothing else but the runs), so the page a user is looking at is fresh before the whole model is rebuilt. Then
+   * the whole model decides every page: each dirty page is rendered from it, and written when its bytes differ.
+   */
   async update(changes: StoreChanges): Promise<UpdateResult> {
     const started = performance.now();
     this.problems = [];
     const paths = [...changes.added, ...changes.changed, ...changes.removed];
     const touched = await this.state.apply(paths, this.report);
+    const t1 = performance.now();
     const view = this.state.view();
     for (const p of this.state.duplicates(touched.entries, view)) this.report(p);
+    const changed = new Set<string>();
+    const rendered: string[] = [];
+    let renderMs = 0;
+    const render = (page: Page, model: SiteModel, artifacts: Map<string, RenderedArtifact>, counts: Map<string, number>) => {
+      const t = performance.now();
+      const html = this.renderer.renderPage(page, model, artifacts, counts);
+      renderMs += performance.now() - t;
+      rendered.push(page.path);
+      if (this.live.writeSync(page.path, html)) changed.add(page.path);
+    };
+
+    const keys = [...touched.folders].filter((k): k is string => k !== null);
+    if (keys.length > 0 && keys.length <= EARLY_KEYS) {
+      const early = this.keyModel(keys, view);
+      const counts = runArtifactCounts(this.current.model);
+      const first = early.model.pages.filter((p) => p.kind === "key");
+      const then = early.model.pages.filter((p) => p.kind === "artifact" && touched.ids.has(p.record.id.toLowerCase()));
+      for (const page of [...first, ...then]) render(page, early.model, early.rendered, counts);
+    }
+
+    const t2 = performance.now();
     const before = this.current;
     const next = this.derive(view);
     const dirty = dirtyPages(before, next, touched);
-    const changed: string[] = [];
-    const rendered: string[] = [];
+    const t3 = performance.now();
     const counts = runArtifactCounts(next.model);
-    for (const page of dirty) {
-      const html = this.renderer.renderPage(page, next.model, next.rendered, counts);
-      rendered.push(page.path);
-      if (await this.live.write(page.path, html)) changed.push(page.path);
-    }
+    for (const page of dirty) render(page, next.model, next.rendered, counts);
     for (const [rel, data] of next.files) {
       if (before.files.get(rel) === data && this.live.has(rel)) continue;
-      if (await this.live.write(rel, data)) changed.push(rel);
+      if (this.live.writeSync(rel, data)) changed.add(rel);
     }
     for (const rel of [...before.pages.keys(), ...before.files.keys()]) {
       if (next.pages.has(rel) || next.files.has(rel) || !this.live.has(rel)) continue;
-      await this.live.remove(rel);
-      changed.push(rel);
+      this.live.removeSync(rel);
+      changed.add(rel);
     }
     this.current = next;
-    return { changed: changed.sort(), rendered, problems: this.takeProblems(), durationMs: performance.now() - started };
+    const end = performance.now();
+    const phases = { read: t1 - started, model: t3 - t2, render: renderMs, write: end - t1 - (t3 - t2) - renderMs };
+    return { changed: [...changed].sort(), rendered: [...new Set(rendered)], problems: this.takeProblems(), durationMs: end - started, phases };
+  }
+
+  /**
+   * A model of a few keys alone: their lineage and version pages are the whole model's (they read only runs
+   * besides). Sets the renderer's extras helpers to these keys' until `derive` sets the whole store's.
+   */
+  private keyModel(keys: string[], view: StoreView): { model: SiteModel; rendered: Map<string, RenderedArtifact> } {
+    const records: ArtifactRecord[] = [];
+    const rendered = new Map<string, RenderedArtifact>();
+    // Diffs and trends of a key read only that key's versions, so a collector over these keys gives the same ones.
+    const collector = new ExtrasCollector({ siteTitle: this.title, emit: () => {} });
+    for (const key of keys) {
+      for (const entry of this.state.entriesOf(key)) {
+        const record = entry.record;
+        if (!record || view.winners.get(record.id.toLowerCase()) !== entry) continue;
+        const html = this.renderOnce(entry, record);
+        if (html === null) continue;
+        rendered.set(record.id, html);
+        records.push(record);
+        const imagePath = entry.image?.path;
+        collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) });
+      }
+    }
+    collector.finish();
+    this.renderer.extras = collector.helpers();
+    return { model: buildModel({ title: this.title, records, runs: view.runs }), rendered };
   }
 
   private readonly report = (p: StoreProblem): void => {
@@ -169,21 +228,33 @@ export class IncrementalSite {
     return out;
   }
 
-  /** The model and every non-page file for a view of the store; artifacts are rendered only when their file changed. */
+  /**
+   * The model and every non-page file for a view of the store, the way the full build makes them: artifacts are
+   * rendered only when their file changed; the extras (diffs, trends, feeds, API, search index) are collected over
+   * every record in store order, and the renderer's extras helpers are set from them for the pages.
+   */
   private derive(view: StoreView): SiteState {
     const records: ArtifactRecord[] = [];
     const rendered = new Map<string, RenderedArtifact>();
+    const extras: { path: string; data: string }[] = [];
+    const collector = new ExtrasCollector({ siteTitle: this.title, emit: (file) => extras.push(file) });
     view.entries.forEach((entry, i) => {
       const record = view.records[i]!;
       const html = this.renderOnce(entry, record);
       if (html === null) return;
       rendered.set(record.id, html);
       records.push(record);
+      const imagePath = entry.image?.path;
+      collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) });
     });
+    collector.finish();
+    this.renderer.extras = collector.helpers();
     const model = buildModel({ title: this.title, records, runs: view.runs });
     const files = new Map<string, string | Uint8Array>(this.assets);
     for (const image of view.images.values()) files.set(image.path, image.bytes);
     for (const record of model.records) for (const file of rendered.get(record.id)!.files) files.set(file.path, file.data);
+    for (const file of extras) files.set(file.path, file.data);
+    files.set(SEARCH_PAGE, (this.searchPage ??= renderSearchPage(this.title, this.renderer.templatesDir)));
     const pages = new Map<string, Page>();
     for (const page of model.pages) pages.set(page.path, page);
     return { view, model, rendered, pages, files, signature: storeSignature(model.records, model.runs) };

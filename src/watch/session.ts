@@ -2,7 +2,10 @@
  * Watch mode as one handle: the store watcher, the incremental site and the preview server, started in the order
  * that loses no change (watch, wait until watching, full build, then apply batches) and closed together.
  */
+import { promises as fs } from "node:fs";
+import path from "node:path";
 import { ArtifactPressError } from "../errors.js";
+import type { StoreChanges } from "./batch.js";
 import type { StoreProblem } from "../store/backend.js";
 import { IncrementalSite, type UpdateResult } from "./incremental.js";
 import { startPreviewServer, type PreviewServer } from "./server.js";
@@ -36,6 +39,11 @@ export interface WatchSession {
 
 /** Default quiet time: small, so a single write shows within a few milliseconds. */
 export const WATCH_DEBOUNCE_MS = 10;
+/**
+ * chokidar drops a file's `change` events for 50 ms after one it emitted (no trailing event), so a file rewritten
+ * quickly (progress updates, a broken file fixed) could stay stale: changed files are looked at again this late.
+ */
+const RECHECK_MS = 75;
 
 export async function startWatchSession(options: WatchSessionOptions): Promise<WatchSession> {
   let site: IncrementalSite | undefined;
@@ -50,26 +58,60 @@ export async function startWatchSession(options: WatchSessionOptions): Promise<W
   const watch: StoreWatch = watchStore(options.dir, {
     debounceMs: options.debounceMs ?? WATCH_DEBOUNCE_MS,
     watchFactory: options.watchFactory,
-    onBatch: async (changes) => {
-      await built;
-      if (!site) return;
-      let result: UpdateResult;
-      try {
-        result = await site.update(changes);
-      } catch (err) {
-        // The site may be half updated: report, then make it whole again with a full build.
-        options.onError?.(asError(err, "Updating the site failed"));
-        result = (await rebuild()) ?? { changed: [], rendered: [], problems: [], durationMs: 0 };
-      }
-      server?.notify(result.changed);
-      options.onUpdate?.(result);
-    },
+    onBatch: (changes) => serial(() => apply(changes, true)),
     onError: (error) => {
       const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
       if (code === "ENOSPC" || code === "EMFILE") fail(error);
       else options.onError?.(error);
     },
   });
+
+  /** Batches and re-checks run one at a time, in order. */
+  let queue: Promise<void> = Promise.resolve();
+  const serial = (job: () => Promise<void>): Promise<void> => (queue = queue.then(job, job));
+  /** What each recently changed file looked like when it was applied, to re-check it after chokidar's throttle. */
+  const seen = new Map<string, string>();
+  let recheckTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  async function look(rel: string): Promise<string> {
+    const st = await fs.stat(path.join(options.dir, rel), { bigint: true }).catch(() => undefined);
+    return st ? `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : "gone";
+  }
+
+  function scheduleRecheck(): void {
+    if (recheckTimer || closed) return;
+    recheckTimer = setTimeout(() => {
+      recheckTimer = undefined;
+      void serial(async () => {
+        const changed: string[] = [];
+        for (const [rel, before] of [...seen]) {
+          seen.delete(rel);
+          if ((await look(rel)) !== before) changed.push(rel);
+        }
+        if (changed.length > 0 && !closed) await apply({ added: [], changed, removed: [] }, false);
+      });
+    }, RECHECK_MS);
+  }
+
+  async function apply(changes: StoreChanges, fromWatcher: boolean): Promise<void> {
+    await built;
+    if (!site || closed) return;
+    if (fromWatcher) {
+      for (const rel of [...changes.added, ...changes.changed]) seen.set(rel, await look(rel));
+    }
+    let result: UpdateResult;
+    try {
+      result = await site.update(changes);
+    } catch (err) {
+      // The site may be half updated: report, then make it whole again with a full build.
+      options.onError?.(asError(err, "Updating the site failed"));
+      result = (await rebuild()) ?? { changed: [], rendered: [], problems: [], durationMs: 0 };
+    }
+    server?.notify(result.changed);
+    options.onUpdate?.(result);
+    if (seen.size > 0) scheduleRecheck();
+  }
 
   async function rebuild(): Promise<UpdateResult | undefined> {
     try {
@@ -93,7 +135,10 @@ export async function startWatchSession(options: WatchSessionOptions): Promise<W
       url: server?.url,
       failed,
       close: async () => {
+        closed = true;
+        if (recheckTimer) clearTimeout(recheckTimer);
         await watch.close();
+        await queue;
         await server?.close();
       },
     };

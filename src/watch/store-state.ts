@@ -47,6 +47,8 @@ export interface StoreView {
   runs: RunRecord[];
   /** Distinct local images by site path. */
   images: Map<string, SiteImage>;
+  /** The entry whose record is shown, by lowercased id. */
+  winners: Map<string, RecordEntry>;
 }
 
 const IMAGE_RE = /\.(png|jpe?g|gif|webp|avif)$/i;
@@ -119,21 +121,21 @@ export class StoreState {
     const records: ArtifactRecord[] = [];
     const entries: RecordEntry[] = [];
     const images = new Map<string, SiteImage>();
-    const seen = new Set<string>();
+    const winners = new Map<string, RecordEntry>();
     for (const folder of [...this.keys(), null]) {
       for (const entry of this.entriesOf(folder)) {
         const record = entry.record;
         if (!record) continue;
         const id = record.id.toLowerCase();
-        if (seen.has(id)) continue;
+        if (winners.has(id)) continue;
         if (entry.image === null) continue;
         if (entry.image && !images.has(entry.image.path)) images.set(entry.image.path, entry.image);
-        seen.add(id);
+        winners.set(id, entry);
         records.push(record);
         entries.push(entry);
       }
     }
-    return { records, entries, runs: [...this.runs.values()], images };
+    return { records, entries, runs: [...this.runs.values()], images, winners };
   }
 
   /** The entries of a folder in version order. */
@@ -154,8 +156,7 @@ export class StoreState {
 
   /** Problems to report for duplicates among `entries` (the ones just read). */
   duplicates(entries: Iterable<RecordEntry>, view: StoreView): StoreProblem[] {
-    const winners = new Map<string, RecordEntry>();
-    for (const entry of view.entries) winners.set(entry.record!.id.toLowerCase(), entry);
+    const winners = view.winners;
     const problems: StoreProblem[] = [];
     for (const entry of entries) {
       const record = entry.record;

@@ -36,20 +36,21 @@ it("after 120 random operations applied through chokidar, the site equals a fres
   session = await startWatchSession({ dir, out, serve: false, onProblem: (p) => problems.push(p), onError: (e) => errors.push(e) });
 
   let pauses = 0;
+  const log: string[] = [];
   for (let i = 1; i <= 120; i++) {
-    await ops.step();
+    log.push(await ops.step());
     if (i % 30 !== 0) continue;
     // Pause: the watcher delivers what is left; then the watched site must equal a fresh build.
     const fresh = path.join(base, `fresh-${i}`);
     let diff: string[] = [];
-    for (let attempt = 0; attempt < 200; attempt++) {
+    for (let attempt = 0; attempt < 40; attempt++) {
       await fs.rm(fresh, { recursive: true, force: true });
       await buildSite({ dir, out: fresh, cache: false });
       diff = await treeDiff(out, fresh);
       if (diff.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(diff, `after operation ${i}`).toEqual([]);
+    expect(diff, `after operation ${i}: ${log.slice(-30).join("; ")}`).toEqual([]);
     pauses++;
   }
   expect(pauses).toBe(4);
