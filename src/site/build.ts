@@ -84,6 +84,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out: writer.out, salt }) : undefined;
   const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
   const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
+  // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
+  const collector = new ExtrasCollector({
+    siteTitle: options.title ?? "Artifacts", ...(baseUrl === undefined ? {} : { baseUrl }),
+    emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true,
+  });
   try {
     const previous = cache?.previous;
     const fragments = new Map<string, FragmentEntry>();
@@ -91,11 +96,6 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const hashOf = new WeakMap<ArtifactRecord, string>();
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
-    // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
-    const collector = new ExtrasCollector({
-      siteTitle: options.title ?? "Artifacts", ...(baseUrl === undefined ? {} : { baseUrl }),
-      emit: (file) => writer.writeSync(file.path, file.data),
-    });
     const rest = await streamStore(options.dir, { maxFileSize: options.maxFileSize, report }, ({ record, hash, source, imagePath }) => {
       const key = imagePath === undefined ? hash : createHash("sha1").update(`${hash}\0${imagePath}`).digest("hex");
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
@@ -184,6 +184,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (err instanceof CorruptCacheError) cache?.wipe();
     throw err;
   } finally {
+    collector.close();
     cache?.release();
     if (scratch) {
       pack.close();

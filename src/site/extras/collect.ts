@@ -8,6 +8,7 @@
 import type { ArtifactRecord } from "../../types.js";
 import { CompareBuilder, compareDataName, compareScriptFile } from "./compare-data.js";
 import { diffVersions, type VersionDiff } from "./diff.js";
+import { DiffStore, MemoryDiffs, type DiffKeeper } from "./diff-store.js";
 import { byCreated, dataSummary, keyFeed, keyFeedPath, siteFeed } from "./feed.js";
 import type { SiteFile } from "./files.js";
 import { latestApiFile, latestEntry } from "./latest-api.js";
@@ -16,7 +17,11 @@ import { tableScriptFile } from "./table-data.js";
 import { renderTrendSvg, trendSeries, type TrendSeries } from "./trend.js";
 
 /** Diffs shown on a lineage page (newest first); older ones are on each version's page. */
-export const RECENT_DIFFS = 10;
+export const RECENT_DIFFS = 5;
+/** Diffs kept for pages: at most 300 lines listed, and none when over 60% of the lines changed (see LineDiff). */
+const DIFF_LINES = { maxLines: 300, maxChangedShare: 0.6 };
+/** Table diffs kept for pages: at most 50 rows of each kind, and none listed when over 60% of the cells changed. */
+const DIFF_TABLE = { maxListed: 50, maxChangedShare: 0.6 };
 /** Entries per feed. */
 export const FEED_ENTRIES = 50;
 
@@ -26,6 +31,11 @@ export interface CollectorOptions {
   baseUrl?: string;
   /** Takes each file as soon as it is complete; default: kept, and returned by `finish`. */
   emit?: (file: SiteFile) => void;
+  /**
+   * Keep the version diffs in a temp file instead of memory (big stores: memory then does not grow with the
+   * number of versions); default false. Call `close` when done to remove the file.
+   */
+  diffsOnDisk?: boolean;
 }
 
 export interface RecordInfo {
@@ -71,15 +81,16 @@ function slim(record: ArtifactRecord): ArtifactRecord {
   return { ...record, data: null } as unknown as ArtifactRecord;
 }
 
+/** What a trend needs of a version: its id, time and numbers; a stub for versions without numbers. */
 function trendInput(record: ArtifactRecord): ArtifactRecord {
-  if (record.type === "progress" || (record.type === "table" && record.data.rows.length === 1)) return record;
-  return { ...record, type: "link", data: { url: "", text: null } } as ArtifactRecord;
+  const carries = record.type === "progress" || (record.type === "table" && record.data.rows.length === 1);
+  return { id: record.id, key: record.key, created: record.created, ...(carries ? { type: record.type, data: record.data } : { type: "link", data: null }) } as ArtifactRecord;
 }
 
 export class ExtrasCollector {
   private readonly files: SiteFile[] = [];
   private readonly emit: (file: SiteFile) => void;
-  private readonly diffs = new Map<string, VersionDiff>();
+  private readonly diffs: DiffKeeper;
   private readonly trends = new Map<string, TrendSeries[]>();
   private readonly latest: string[] = [];
   private readonly search = new SearchIndexBuilder();
@@ -89,6 +100,7 @@ export class ExtrasCollector {
 
   constructor(private readonly options: CollectorOptions) {
     this.emit = options.emit ?? ((file) => this.files.push(file));
+    this.diffs = options.diffsOnDisk ? new DiffStore() : new MemoryDiffs();
   }
 
   private get base(): { baseUrl?: string } {
@@ -113,8 +125,8 @@ export class ExtrasCollector {
     const state = this.current!;
     state.count++;
     if (state.previous) {
-      const diff = diffVersions(state.previous, record, { lines: { maxLines: 500 }, table: { maxListed: 50 } });
-      this.diffs.set(record.id, diff);
+      const diff = diffVersions(state.previous, record, { lines: DIFF_LINES, table: DIFF_TABLE });
+      this.diffs.put(diff);
     }
     state.previous = record;
     state.previousInfo = info;
@@ -164,6 +176,11 @@ export class ExtrasCollector {
     this.emit(latestApiFile(this.latest));
     for (const file of this.search.files()) this.emit(file);
     return this.files;
+  }
+
+  /** Frees the kept diffs (and their temp file); call once the pages are written. */
+  close(): void {
+    this.diffs.close();
   }
 
   helpers(): ExtrasHelpers {

@@ -26,6 +26,11 @@ export interface LineDiff {
   hunks: DiffHunk[];
   /** True when hunks were cut at `maxLines` shown lines. */
   truncated: boolean;
+  /**
+   * True when most lines changed (a regenerated report): no hunks, only the counts — a line-by-line listing would
+   * just repeat both versions, which their own pages show.
+   */
+  rewritten: boolean;
 }
 
 export interface LineDiffOptions {
@@ -35,6 +40,11 @@ export interface LineDiffOptions {
   context?: number;
   /** Lines shown over all hunks; default 2,000. */
   maxLines?: number;
+  /**
+   * Above this share of changed lines (added + removed over the lines of both texts), and more than 20 changed
+   * lines, the diff is `rewritten` and lists no lines; default 1 (always list).
+   */
+  maxChangedShare?: number;
 }
 
 export const DEFAULT_MAX_WORK = 4_000_000;
@@ -112,7 +122,12 @@ function myers(a: readonly string[], b: readonly string[], maxWork: number): Lin
 export function diffText(before: string, after: string, options: LineDiffOptions = {}): LineDiff {
   const a = splitLines(before), b = splitLines(after);
   const ops = diffOps(a, b, options.maxWork ?? DEFAULT_MAX_WORK);
-  if (ops === null) return { tooLarge: true, added: 0, removed: 0, hunks: [], truncated: false };
+  if (ops === null) return { tooLarge: true, added: 0, removed: 0, hunks: [], truncated: false, rewritten: false };
+  let adds = 0, dels = 0;
+  for (const op of ops) if (op === "add") adds++; else if (op === "del") dels++;
+  if (adds + dels > 20 && adds + dels > (options.maxChangedShare ?? 1) * (a.length + b.length)) {
+    return { tooLarge: false, added: adds, removed: dels, hunks: [], truncated: false, rewritten: true };
+  }
   const lines: DiffLine[] = [];
   let i = 0, j = 0, added = 0, removed = 0;
   for (const op of ops) {
@@ -121,7 +136,7 @@ export function diffText(before: string, after: string, options: LineDiffOptions
     else { lines.push({ op, text: b[j]!, oldNo: null, newNo: ++j }); added++; }
   }
   const { hunks, truncated } = toHunks(lines, options.context ?? 3, options.maxLines ?? 2000);
-  return { tooLarge: false, added, removed, hunks, truncated };
+  return { tooLarge: false, added, removed, hunks, truncated, rewritten: false };
 }
 
 function toHunks(lines: DiffLine[], context: number, maxLines: number): { hunks: DiffHunk[]; truncated: boolean } {

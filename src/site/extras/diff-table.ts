@@ -41,6 +41,8 @@ export interface TableDiff {
   truncated: boolean;
   /** True when the tables hold more cells than `maxCells`: only row counts are compared. */
   tooLarge: boolean;
+  /** True when most compared cells changed (see `maxChangedShare`): the counts stand, no rows are listed. */
+  rewritten: boolean;
 }
 
 export interface TableDiffOptions {
@@ -48,6 +50,11 @@ export interface TableDiffOptions {
   maxListed?: number;
   /** Cells compared (rows × columns of both versions) before giving up; default 4,000,000. */
   maxCells?: number;
+  /**
+   * Above this share of changed cells among the compared ones (and more than 30 of them), the diff is `rewritten`:
+   * counts only, as listing nearly every cell would repeat both tables; default 1 (always list).
+   */
+  maxChangedShare?: number;
 }
 
 function columnNames(data: TableData, width: number): string[] {
@@ -106,8 +113,9 @@ export function diffTable(before: TableData, after: TableData, options: TableDif
   const result: TableDiff = {
     matchedBy: "position", keyColumn: null, columns, oldColumns, columnsAdded, columnsRemoved,
     added: [], removed: [], changed: [], counts: { added: 0, removed: 0, changed: 0, unchanged: 0 },
-    truncated: false, tooLarge: false,
+    truncated: false, tooLarge: false, rewritten: false,
   };
+  let comparedCells = 0, changedCells = 0;
   const cells = before.rows.length * Math.max(oldWidth, 1) + after.rows.length * Math.max(newWidth, 1);
   if (cells > maxCells) {
     result.tooLarge = true;
@@ -126,13 +134,26 @@ export function diffTable(before: TableData, after: TableData, options: TableDif
   };
   const compare = (label: string, a: JsonValue[], b: JsonValue[]) => {
     const changes: CellChange[] = [];
+    comparedCells += pairs.length;
     for (const [o, c] of pairs) {
       if (!same(a[o], b[c])) changes.push({ column: columns[c]!, before: cellText(a[o]), after: cellText(b[c]) });
     }
+    changedCells += changes.length;
     if (changes.length === 0) { result.counts.unchanged++; return; }
     result.counts.changed++;
     if (result.changed.length < maxListed) result.changed.push({ label, changes });
     else result.truncated = true;
+  };
+
+  const finish = (): TableDiff => {
+    if (changedCells > 30 && changedCells > (options.maxChangedShare ?? 1) * comparedCells) {
+      result.rewritten = true;
+      result.changed = [];
+      result.added = [];
+      result.removed = [];
+      result.truncated = false;
+    }
+    return result;
   };
 
   const oldKeys = byName && oldColumns[0] === columns[0] && oldWidth > 0 ? keyIndex(before) : null;
@@ -151,11 +172,11 @@ export function diffTable(before: TableData, after: TableData, options: TableDif
     before.rows.forEach((row) => {
       if (!newKeys.has(`${typeof row[0]}:${row[0]}`)) removeRow(cellText(row[0]), row);
     });
-    return result;
+    return finish();
   }
   const common = Math.min(before.rows.length, after.rows.length);
   for (let r = 0; r < common; r++) compare(`row ${r + 1}`, before.rows[r]!, after.rows[r]!);
   for (let r = common; r < after.rows.length; r++) addRow(`row ${r + 1}`, after.rows[r]!);
   for (let r = common; r < before.rows.length; r++) removeRow(`row ${r + 1}`, before.rows[r]!);
-  return result;
+  return finish();
 }

@@ -98,6 +98,15 @@ describe("diffText", () => {
     expect(cut.truncated).toBe(true);
     expect(cut.hunks.reduce((s, h) => s + h.lines.length, 0)).toBe(50);
     expect(cut.added).toBe(100);
-    expect(diffText(a, b, { maxWork: 10 })).toEqual({ tooLarge: true, added: 0, removed: 0, hunks: [], truncated: false });
+    expect(diffText(a, b, { maxWork: 10 })).toEqual({ tooLarge: true, added: 0, removed: 0, hunks: [], truncated: false, rewritten: false });
+  });
+
+  it("a mostly rewritten text gives counts only, past maxChangedShare and 20 changed lines", () => {
+    const a = Array.from({ length: 30 }, (_, i) => `a${i}`).join("\n");
+    const b = Array.from({ length: 30 }, (_, i) => (i % 10 === 0 ? `a${i}` : `b${i}`)).join("\n");
+    expect(diffText(a, b, { maxChangedShare: 0.6 })).toEqual({ tooLarge: false, added: 27, removed: 27, hunks: [], truncated: false, rewritten: true });
+    expect(diffText(a, b, { maxChangedShare: 0.95 }).rewritten).toBe(false);
+    // A small text that changed entirely is still listed: 20 changed lines or fewer.
+    expect(diffText("x\ny", "z", { maxChangedShare: 0.1 }).rewritten).toBe(false);
   });
 });

@@ -58,6 +58,17 @@ describe("diffTable", () => {
   });
 });
 
+describe("diffTable, mostly rewritten", () => {
+  it("keeps the counts and lists nothing past maxChangedShare of changed cells", () => {
+    const rows = (tag: string) => Array.from({ length: 20 }, (_, i) => [`${tag}${i}`, `${tag}${i}`]);
+    const d = diffTable({ columns: ["a", "b"], rows: rows("x") }, { columns: ["a", "b"], rows: rows("y") }, { maxChangedShare: 0.6 });
+    expect(d).toMatchObject({ rewritten: true, changed: [], counts: { changed: 20, unchanged: 0 } });
+    const some = diffTable({ columns: ["a", "b"], rows: rows("x") }, { columns: ["a", "b"], rows: rows("x").map((r, i) => (i < 5 ? ["q", "q"] : r)) }, { maxChangedShare: 0.6 });
+    expect(some.rewritten).toBe(false);
+    expect(some.changed).toHaveLength(5);
+  });
+});
+
 describe("diffVersions", () => {
   it("markdown: a line diff; unchanged when equal", () => {
     const a = record("markdown", "# T\none\ntwo\n"), b = record("markdown", "# T\none\n2\n");

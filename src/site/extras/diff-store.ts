@@ -1,0 +1,98 @@
+/**
+ * Version diffs kept on disk while a build runs: a 100,000-version store would otherwise hold every capped diff
+ * in memory until its page is written. Diffs are appended to one temp file as JSON and read back by offset; the
+ * few most recent reads stay parsed (a lineage page and its version pages are rendered one after another).
+ */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { VersionDiff } from "./diff.js";
+
+const KEEP_PARSED = 64;
+
+/** Where a collector keeps its diffs: in memory (small stores, watch mode) or on disk (`DiffStore`). */
+export interface DiffKeeper {
+  put(diff: VersionDiff): void;
+  get(currentId: string): VersionDiff | undefined;
+  close(): void;
+}
+
+export class MemoryDiffs implements DiffKeeper {
+  private readonly map = new Map<string, VersionDiff>();
+  put(diff: VersionDiff): void {
+    this.map.set(diff.currentId, diff);
+  }
+  get(currentId: string): VersionDiff | undefined {
+    return this.map.get(currentId);
+  }
+  close(): void {
+    this.map.clear();
+  }
+}
+
+export class DiffStore implements DiffKeeper {
+  private readonly dir: string;
+  private readonly fd: number;
+  private end = 0;
+  /** Appended but not yet written: writes go out in chunks of about 1 MB, not one system call per diff. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushed = 0;
+  private readonly where = new Map<string, [offset: number, length: number]>();
+  private readonly parsed = new Map<string, VersionDiff>();
+
+  constructor() {
+    this.dir = mkdtempSync(path.join(os.tmpdir(), "artifact-press-diffs-"));
+    this.fd = openSync(path.join(this.dir, "diffs.jsonl"), "w+");
+  }
+
+  /** Keeps the diff of version `currentId`. */
+  put(diff: VersionDiff): void {
+    const bytes = Buffer.from(JSON.stringify(diff), "utf8");
+    this.where.set(diff.currentId, [this.end, bytes.length]);
+    this.end += bytes.length;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    let done = 0;
+    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, this.flushed + done);
+    this.flushed += chunk.length;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  get(currentId: string): VersionDiff | undefined {
+    const hit = this.parsed.get(currentId);
+    if (hit) return hit;
+    const at = this.where.get(currentId);
+    if (!at) return undefined;
+    this.flush();
+    const buf = Buffer.allocUnsafe(at[1]);
+    let done = 0;
+    while (done < at[1]) {
+      const n = readSync(this.fd, buf, done, at[1] - done, at[0] + done);
+      if (n === 0) throw new Error(`diff of ${JSON.stringify(currentId)} is cut short in ${JSON.stringify(this.dir)}`);
+      done += n;
+    }
+    const diff = JSON.parse(buf.toString("utf8")) as VersionDiff;
+    if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(currentId, diff);
+    return diff;
+  }
+
+  /** Removes the temp file; later `get` calls find nothing. */
+  close(): void {
+    this.where.clear();
+    this.parsed.clear();
+    try {
+      closeSync(this.fd);
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
