@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/artifacts/client.js";
 import { buildSite } from "../../src/site/build.js";
+import { formatViolations, seriousViolations } from "./axe.js";
 import { launchChromium } from "./chromium.js";
 import { fenceContext, watchPage, type Watch } from "./page-watch.js";
 
@@ -230,5 +231,31 @@ describe("lineage extras", () => {
     await expect(page.locator(".diff-progress").textContent()).resolves.toContain("10% → 35%");
     clean(watch);
     await context.close();
+  });
+});
+
+describe("accessibility of the extras", () => {
+  it("axe finds nothing serious on the table tools, trends, diffs, compare and search, light and dark", async () => {
+    // Each page with the element its script builds, awaited before axe runs.
+    const pages: [string, string][] = [
+      [`artifacts/${tableId}.html`, ".table-tools"], ["keys/etl-progress/index.html", ".compare-result .compare-head"],
+      ["keys/weekly-report/index.html", ".compare-result .compare-head"], [`artifacts/${reportIds[2]}.html`, ".table-wrap"],
+      ["search.html?q=report", ".search-results li"],
+    ];
+    const found: string[] = [];
+    for (const colorScheme of ["light", "dark"] as const) {
+      // axe is injected as a script, so this context bypasses the CSP (the other tests keep it).
+      const context = await browser.newContext({ bypassCSP: true, colorScheme });
+      for (const [rel, ready] of pages) {
+        const page = await context.newPage();
+        await page.goto(root + rel);
+        await page.locator(ready).first().waitFor();
+        const v = await seriousViolations(page);
+        if (v.length) found.push(formatViolations(`${colorScheme} ${rel}`, v));
+        await page.close();
+      }
+      await context.close();
+    }
+    expect(found.join("\n")).toBe("");
   });
 });
