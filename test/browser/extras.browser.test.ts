@@ -24,6 +24,7 @@ let browser: Browser;
 let tmp: string;
 let root: string;
 let tableId: string;
+let smallTableId: string;
 let reportIds: string[];
 let progressIds: string[];
 /** Sort and filter times at 100,000 rows, printed for the report. */
@@ -42,6 +43,7 @@ beforeAll(async () => {
   progressIds = [];
   for (const progress of [10, 35, 20, 80]) progressIds.push(await store.createProgressArtifact({ key: "etl-progress", progress }));
   await store.createLinkArtifact({ key: "dashboard", link: "https://example.com/dash", linkText: "Operations dashboard" });
+  smallTableId = await store.createTableArtifact({ key: "small-table", table: [{ name: "b", n: 2 }, { name: "a", n: 10 }, { name: "c", n: 1 }] });
   root = pathToFileURL(path.join(tmp, "site")).href + "/";
   [browser] = await Promise.all([launchChromium(), buildSite({ dir, out: path.join(tmp, "site"), title: "Extras", cache: false })]);
 }, 180_000);
@@ -151,6 +153,19 @@ describe("table tools at 100,000 rows", () => {
     expect(data.columns).toEqual(["id", "score", "label", "bucket"]);
     expect(data.rows).toHaveLength(11);
     expect(data.rows).toContainEqual(["row-42420", (42420 * 7919) % ROWS, `label ${42420 % 97}`, null]);
+    clean(watch);
+    await context.close();
+  });
+
+  it("a small table gets sorting and downloads, no filter or pages", async () => {
+    const { context, page, watch } = await open(`${root}artifacts/${smallTableId}.html`);
+    await expect.poll(() => page.getByRole("button", { name: "Download CSV" }).count()).toBe(1);
+    expect(await page.getByRole("searchbox").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Next page" }).count()).toBe(0);
+    await page.getByRole("button", { name: "n", exact: true }).click();
+    await expect.poll(() => firstCells(page, 2)).toEqual(["1", "2", "10"]);
+    await page.getByRole("button", { name: "name", exact: true }).click();
+    await expect.poll(() => firstCells(page, 1)).toEqual(["a", "b", "c"]);
     clean(watch);
     await context.close();
   });

@@ -97,7 +97,9 @@
     status.setAttribute("aria-live", "polite");
     var csv = button("CSV", "Download CSV");
     var json = button("JSON", "Download JSON");
-    [input, sizeSelect, prev, status, next, csv, json].forEach(function (el) { bar.appendChild(el); });
+    // A table that fits on the smallest page needs no filter or pages: sorting and downloads only.
+    var small = total <= PAGE_SIZES[0];
+    (small ? [csv, json] : [input, sizeSelect, prev, status, next, csv, json]).forEach(function (el) { bar.appendChild(el); });
     wrap.parentNode.insertBefore(bar, wrap);
 
     // The page holds up to the build's first rows; keep one page of them in the DOM until the data arrives.
