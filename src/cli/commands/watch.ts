@@ -58,7 +58,15 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
     if (args.serve && !LOOPBACK.test(args.host)) {
       ctx.warn(ctx.err.yellow(`Warning: serving on ${quote(args.host)} exposes the site to the network; the default is 127.0.0.1.`));
     }
-    const session = await startWatchSession({
+    // Ctrl-C and SIGTERM end watch mode normally, even during the first build; a watcher that cannot go on ends
+    // it with its message. Listening before anything is printed means a signal sent on seeing the URL is never lost.
+    let onSignal!: () => void;
+    const stopped = new Promise<void>((resolve) => (onSignal = resolve));
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    let session: Awaited<ReturnType<typeof startWatchSession>> | undefined;
+    try {
+      session = await startWatchSession({
       dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize,
       serve: args.serve, host: args.host, port: args.port, debounceMs: args.debounce,
       onProblem: (p) => ctx.warn(ctx.err.yellow(formatProblem(p))),
@@ -68,22 +76,16 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
         ctx.print(`Updated ${r.changed.length} file${r.changed.length === 1 ? "" : "s"} (${r.rendered.length} page${r.rendered.length === 1 ? "" : "s"} rendered) in ${formatDuration(r.durationMs)}`);
       },
     });
-    const first = session.first;
-    ctx.print(`Built ${first.rendered.length} pages into ${safeText(args.out)} in ${formatDuration(first.durationMs)}.`);
-    ctx.print(session.url
-      ? `Serving ${session.url} — watching ${safeText(args.dir)} (Ctrl-C to stop)`
-      : `Watching ${safeText(args.dir)} (Ctrl-C to stop)`);
-    // Ctrl-C and SIGTERM end watch mode normally; a watcher that cannot go on ends it with its message.
-    let onSignal!: () => void;
-    const stopped = new Promise<void>((resolve) => (onSignal = resolve));
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    try {
+      const first = session.first;
+      ctx.print(`Built ${first.rendered.length} pages into ${safeText(args.out)} in ${formatDuration(first.durationMs)}.`);
+      ctx.print(session.url
+        ? `Serving ${session.url} — watching ${safeText(args.dir)} (Ctrl-C to stop)`
+        : `Watching ${safeText(args.dir)} (Ctrl-C to stop)`);
       await Promise.race([stopped, session.failed]);
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      await session.close();
+      await session?.close();
     }
   },
 };
