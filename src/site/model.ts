@@ -89,7 +89,15 @@ function runIdsOf(record: ArtifactRecord, runs: Map<string, RunRecord>): string[
 /** Builds every page. `records` may come in any order; the result does not depend on it. */
 export function buildModel(input: { title: string; records: ArtifactRecord[]; runs: RunRecord[] }): SiteModel {
   const runs = new Map<string, RunRecord>();
-  for (const run of [...input.runs].sort((a, b) => cmp(a.id, b.id))) runs.set(run.id, run);
+  // Run ids that differ only in case would share a page on a case-insensitive disk (and `index`/`Index` share
+  // runs/_index.html anywhere): the first in id order wins; the store reports the others.
+  const folded = new Set<string>();
+  for (const run of [...input.runs].sort((a, b) => cmp(a.id, b.id))) {
+    const lower = run.id.toLowerCase();
+    if (folded.has(lower)) continue;
+    folded.add(lower);
+    runs.set(run.id, run);
+  }
 
   const lineages = new Map<string, ArtifactRecord[]>();
   const unkeyed: ArtifactRecord[] = [];
