@@ -123,10 +123,10 @@ export class FsStore implements StoreBackend {
   private async readJson(file: string, relPath: string): Promise<unknown> {
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+      handle = await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     } catch (err) {
       if (isErrno(err, "ELOOP")) throw new InvalidRecordError(relPath, "symbolic link; refused");
-      throw new InvalidRecordError(relPath, `cannot read: ${(err as Error).message}`, { cause: err });
+      throw new InvalidRecordError(relPath, `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     }
     try {
       const stat = await handle.stat();
@@ -197,7 +197,9 @@ export class FsStore implements StoreBackend {
     const dir = this.keyDir(record.key);
     await this.assertRealDir(dir);
     await fs.rm(path.join(dir, versionFileName(Date.parse(record.created))), { force: true });
-    if (record.type === "image" && "file" in record.data && isValidFileName(record.data.file)) {
+    // Only the file this writer attached (named after the id): a hand-edited record may name another's image.
+    if (record.type === "image" && "file" in record.data && isValidFileName(record.data.file)
+      && record.data.file.toLowerCase().startsWith(`${record.id.toLowerCase()}.`)) {
       await fs.rm(path.join(dir, record.data.file), { force: true });
     }
     if (record.key !== null) {
@@ -212,8 +214,8 @@ export class FsStore implements StoreBackend {
     const dir = this.keyDir(key);
     const folderProblem = await this.dirProblem(dir);
     if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
-    const handle = await fs.open(path.join(dir, file), fsc.O_RDONLY | fsc.O_NOFOLLOW).catch((err) => {
-      throw new InvalidRecordError(relPath, `cannot read attached file: ${(err as Error).message}`, { cause: err });
+    const handle = await fs.open(path.join(dir, file), fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK).catch((err) => {
+      throw new InvalidRecordError(relPath, `cannot read attached file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
     });
     try {
       const stat = await handle.stat();
@@ -237,6 +239,10 @@ export class FsStore implements StoreBackend {
     for (const entry of await readDirOrEmpty(dir)) {
       if (!entry.name.endsWith(".json")) continue;
       const relPath = this.rel(RUNS_DIR, entry.name);
+      if (!entry.isFile()) {
+        report?.({ path: relPath, reason: entry.isSymbolicLink() ? "symbolic link; refused" : "not a regular file" });
+        continue;
+      }
       try {
         const run = await this.readRunFile(entry.name.slice(0, -5), relPath);
         if (run) runs.push(run);
@@ -245,7 +251,15 @@ export class FsStore implements StoreBackend {
         report?.({ path: err.path, reason: err.reason });
       }
     }
-    return runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    runs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Ids that differ only in case name the same file on case-insensitive disks: keep the first in id order.
+    const folded = new Set<string>();
+    return runs.filter((run) => {
+      const lower = run.id.toLowerCase();
+      if (!folded.has(lower)) return folded.add(lower);
+      report?.({ path: this.rel(RUNS_DIR, `${run.id}.json`), reason: "run id differs only in case from another run's; skipped" });
+      return false;
+    });
   }
 
   async readRun(id: string): Promise<RunRecord | undefined> {

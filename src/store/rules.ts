@@ -10,8 +10,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 // Names Windows refuses as files or folders, whatever the extension.
 const DEVICE_NAMES = new Set([
   "con", "prn", "aux", "nul",
-  ..."123456789".split("").map((d) => `com${d}`),
-  ..."123456789".split("").map((d) => `lpt${d}`),
+  ..."0123456789".split("").map((d) => `com${d}`),
+  ..."0123456789".split("").map((d) => `lpt${d}`),
 ]);
 
 /** Why a key breaks the key rule, or null when it is valid. The key is checked exactly as given. */

@@ -11,7 +11,7 @@ import { listFiles, tmpDir, tmpStore, type TmpStore } from "../helpers/tmp-store
 
 const BAD_KEYS = [
   "../x", "..", ".", "/etc", "a/b", "a\\b", "%2e%2e", "%2F", "a\u0000b", "a".repeat(65), "Upper", "KEY",
-  "\u0430bc", /* Cyrillic а */ "ｃｏｎ", /* fullwidth */ "ke\u0443", "café", "a\u200bb", "con", "nul", "com1", "lpt9", "aux",
+  "\u0430bc", /* Cyrillic а */ "ｃｏｎ", /* fullwidth */ "ke\u0443", "café", "a\u200bb", "con", "nul", "com1", "lpt9", "aux", "com0", "lpt0",
   "-rf", "a-", "-", "", " a", "a ", "a.b", "a_b", "_runs", "_tmp", "_unkeyed", ".hidden", "a\nb",
 ];
 
