@@ -139,12 +139,12 @@ function readRecordSync(store: FsStore, key: string | null, dir: string, name: s
   if (folder && !folder.isDirectory()) return { path: relPath, reason: "not a folder; refused" };
   let fd: number;
   try {
-    fd = openSync(path.join(dir, name), fsc.O_RDONLY | fsc.O_NOFOLLOW);
+    fd = openSync(path.join(dir, name), fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
     if (code === "ELOOP") return { path: relPath, reason: "symbolic link; refused" };
-    return { path: relPath, reason: `cannot read: ${(err as Error).message}` };
+    return { path: relPath, reason: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   }
   let bytes: Buffer;
   try {
@@ -155,7 +155,7 @@ function readRecordSync(store: FsStore, key: string | null, dir: string, name: s
     }
     bytes = readAll(fd, stat.size);
   } catch (err) {
-    return { path: relPath, reason: `cannot read: ${(err as Error).message}` };
+    return { path: relPath, reason: `cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   } finally {
     closeSync(fd);
   }

@@ -107,7 +107,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     let handle: FileHandle;
     try {
       // O_NOFOLLOW: a symlink swapped in after the realpath check is not followed.
-      handle = await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW);
+      handle = await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     } catch {
       return status === 404 ? send(res, 404, "Not found", head) : notFound(res, head);
     }
