@@ -67,5 +67,10 @@ export function formatList(records: ArtifactRecord[], now: Date, paint?: Paint):
 
 /** Records as JSON: two-space indented, one final newline. */
 export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  // JSON.stringify leaves C1 controls and bidi overrides raw; escaped, a record cannot rewrite or reorder the terminal.
+  const text = JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return `${text}\n`;
 }

@@ -34,7 +34,7 @@ export const deleteCommand: CommandModule<GlobalArgs, DeleteArgs> = {
     const store = ctx.store();
     let what: string;
     if (args.id !== undefined) {
-      if (!isUuid(args.id)) throw new CliError(`Invalid --id ${JSON.stringify(args.id)}: an artifact id is a UUID`);
+      if (!isUuid(args.id)) throw new UsageError(`Invalid --id ${JSON.stringify(args.id)}: an artifact id is a UUID`);
       const record = await store.getById(args.id);
       if (!record) throw new ArtifactNotFoundError(`Artifact with id '${args.id}' not found.`);
       what = record.key === null ? `the unkeyed artifact ${record.id}` : `artifact ${record.id} (key '${record.key}')`;

@@ -1,5 +1,7 @@
 /** `artifacts update-progress <id> <progress>`: moves a progress artifact in place (no new version). */
 import type { Argv, CommandModule } from "yargs";
+import { UsageError } from "../../errors.js";
+import { isUuid } from "../../store/rules.js";
 import { makeContext, type GlobalArgs } from "../context.js";
 import { parseProgress } from "../parse.js";
 
@@ -20,6 +22,7 @@ export const updateProgressCommand: CommandModule<GlobalArgs, UpdateArgs> = {
       .example('$0 update-progress "$id" 40', "40 %")
       .example('$0 update-progress "$id" 100 --description "Backfill done"', "done, with a new description") as Argv<UpdateArgs>,
   handler: async (args) => {
+    if (!isUuid(args.id)) throw new UsageError(`Invalid id ${JSON.stringify(args.id)}: an artifact id is a UUID`);
     const ctx = makeContext(args);
     const id = await ctx.store().updateProgressArtifact({
       artifactId: args.id, progress: args.progress, description: args.description,
