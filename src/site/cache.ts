@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FragmentPack, type FragmentEntry } from "./fragments.js";
+import { inside } from "./inside.js";
 
 const FORMAT = 1;
 const MANIFEST = "manifest.json";
@@ -75,10 +76,6 @@ function hashTree(h: ReturnType<typeof createHash>, dir: string, label: string, 
   }
 }
 
-function inside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
 
 export class BuildCache {
   /** The previous build's fragment index and published files, when they were made with the same salt. */

@@ -7,6 +7,7 @@ import { linkSync, mkdirSync, promises as fs, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BuildError, UnsafePathError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
+import { inside } from "./inside.js";
 
 const MARKER_TEXT = "This folder was made by `artifacts build` and is replaced as a whole by the next build.\n";
 
@@ -27,10 +28,6 @@ async function realish(p: string): Promise<string> {
   }
 }
 
-function inside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
 
 /** Refuses an `--out` the build must not replace; resolves to its absolute path. */
 export async function checkOut(out: string, storeDir: string): Promise<string> {
@@ -39,6 +36,10 @@ export async function checkOut(out: string, storeDir: string): Promise<string> {
   const storeReal = await realish(storeDir);
   if (inside(outReal, storeReal) || inside(storeReal, outReal)) {
     throw new BuildError(`Output folder ${JSON.stringify(out)} is, contains or lies inside the store ${JSON.stringify(storeDir)}; refusing to replace it.`);
+  }
+  // Swapping out a folder the shell stands in would leave the user in a deleted directory.
+  if (inside(await realish(process.cwd()), outReal)) {
+    throw new BuildError(`Output folder ${JSON.stringify(out)} is or contains the working directory; refusing to replace it.`);
   }
   await checkReplaceable(out);
   return path.resolve(out);
