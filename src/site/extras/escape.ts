@@ -29,7 +29,12 @@ export function jsonForScript(value: unknown): string {
 /** The global every data file registers into: `self.ArtifactPressData[name] = value`. */
 export const DATA_GLOBAL = "ArtifactPressData";
 
-/** A data script: run by `<script src>`, it stores `value` under `name` for the client scripts to pick up. */
+/**
+ * A data script: run by `<script src>`, it stores `value` under `name` for the client scripts to pick up. The value
+ * goes through `JSON.parse` of a string, not an object literal: a literal would turn a `__proto__` key in user
+ * data into the object's prototype instead of a property.
+ */
 export function dataScript(name: string, value: unknown): string {
-  return `(self.${DATA_GLOBAL}=self.${DATA_GLOBAL}||{})[${jsonForScript(name)}]=${jsonForScript(value)};\n`;
+  const literal = jsonForScript(JSON.stringify(value) ?? "null");
+  return `(self.${DATA_GLOBAL}=self.${DATA_GLOBAL}||{})[${jsonForScript(name)}]=JSON.parse(${literal});\n`;
 }

@@ -28,6 +28,16 @@ describe("jsonForScript and dataScript", () => {
     vm.runInNewContext(dataScript("second", 2), sandbox);
     expect(sandbox[DATA_GLOBAL]).toEqual({ "t/</script>": { rows: [[NASTY, 1, null, true, { a: [1] }]] }, second: 2 });
   });
+  it("keeps __proto__ and constructor keys of user data as plain properties", () => {
+    const sandbox: Record<string, unknown> = {};
+    sandbox.self = sandbox;
+    const cell = JSON.parse('{"__proto__":{"x":1},"constructor":"c"}') as Record<string, unknown>;
+    vm.runInNewContext(dataScript("t", { rows: [[cell]] }), sandbox);
+    const got = (sandbox[DATA_GLOBAL] as { t: { rows: Record<string, unknown>[][] } }).t.rows[0]![0]!;
+    expect(Object.keys(got)).toEqual(["__proto__", "constructor"]);
+    expect((got as { x?: number }).x).toBeUndefined();
+    expect(JSON.stringify(got)).toBe('{"__proto__":{"x":1},"constructor":"c"}');
+  });
   it("undefined becomes null rather than an empty expression", () => {
     expect(jsonForScript(undefined)).toBe("null");
   });
