@@ -41,7 +41,7 @@
   // The same terms as the build: accents dropped, lowercase, letters and digits, 2–32 characters.
   function terms(text) {
     var m = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) || [];
-    var seen = {}, out = [];
+    var seen = Object.create(null), out = [];
     m.forEach(function (t) {
       if (t.length >= MIN && t.length <= MAX && !seen[t]) { seen[t] = true; out.push(t); }
     });
@@ -133,7 +133,7 @@
       }
 
       function uniqueShards(docs) {
-        var seen = {}, out = [];
+        var seen = Object.create(null), out = [];
         docs.forEach(function (doc) {
           var n = Math.floor(doc / meta.docShard);
           if (!seen[n]) { seen[n] = true; out.push({ src: root + "search/d-" + n + ".js", name: "search/d-" + n }); }

@@ -1,1 +1,1 @@
-(self.ArtifactPressData=self.ArtifactPressData||{})["search/d-0"]=[["good","keys/good/index.html","markdown","# Second good version"],["mixed","keys/mixed/index.html","markdown","a good version among bad ones"]];
+(self.ArtifactPressData=self.ArtifactPressData||{})["search/d-0"]=JSON.parse("[[\"good\",\"keys/good/index.html\",\"markdown\",\"# Second good version\"],[\"mixed\",\"keys/mixed/index.html\",\"markdown\",\"a good version among bad ones\"]]");

@@ -1,1 +1,1 @@
-(self.ArtifactPressData=self.ArtifactPressData||{})["search/meta"]={"version":1,"docs":2,"docShard":500,"shards":["am"]};
+(self.ArtifactPressData=self.ArtifactPressData||{})["search/meta"]=JSON.parse("{\"version\":1,\"docs\":2,\"docShard\":500,\"shards\":[\"am\"]}");

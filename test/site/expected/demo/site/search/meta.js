@@ -1,1 +1,1 @@
-(self.ArtifactPressData=self.ArtifactPressData||{})["search/meta"]={"version":1,"docs":8,"docShard":500,"shards":["00"]};
+(self.ArtifactPressData=self.ArtifactPressData||{})["search/meta"]=JSON.parse("{\"version\":1,\"docs\":8,\"docShard\":500,\"shards\":[\"00\"]}");
