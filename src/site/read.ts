@@ -191,7 +191,7 @@ function readAll(fd: number, size: number): Buffer {
 }
 
 /** Reads a local image and checks its bytes really are the image type the record claims (SVG never is). */
-async function readImage(store: FsStore, record: ArtifactRecord, source: string, report: ProblemSink): Promise<SiteImage | undefined> {
+export async function readImage(store: FsStore, record: ArtifactRecord, source: string, report: ProblemSink): Promise<SiteImage | undefined> {
   const data = record.data as { file: string; mediaType: string };
   let bytes: Buffer;
   try {
@@ -209,7 +209,7 @@ async function readImage(store: FsStore, record: ArtifactRecord, source: string,
   return { path: imageFile(hash, kind.extension), bytes };
 }
 
-function asProblem(err: unknown): StoreProblem | undefined {
+export function asProblem(err: unknown): StoreProblem | undefined {
   const e = err as { path?: unknown; reason?: unknown; message?: unknown };
   if (typeof e?.path === "string" && typeof e.reason === "string") return { path: e.path, reason: e.reason };
   if (typeof e?.path === "string" && typeof e.message === "string") return { path: e.path, reason: e.message };

@@ -3,15 +3,12 @@
  * A batch re-reads only the files it names; `snapshot()` then gives the records the full build would use, in its
  * order and with its rules (first file of an id wins, an image that cannot be read drops its record).
  */
-import { createHash } from "node:crypto";
 import path from "node:path";
-import { sniffImage } from "../artifacts/image.js";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import { FsStore, RUNS_DIR, UNKEYED_DIR } from "../store/fs-store.js";
 import { isValidKey, timestampOfFileName } from "../store/rules.js";
 import type { ArtifactRecord, RunRecord } from "../types.js";
-import type { SiteImage } from "../site/read.js";
-import { imageFile } from "../site/paths.js";
+import { asProblem, readImage, type SiteImage } from "../site/read.js";
 
 /** One version file of the store and what was made of it. */
 export interface RecordEntry {
@@ -227,30 +224,8 @@ export class StoreState {
     touched.runs.add(id);
   }
 
-  /** A local image, checked as the full build checks it: its bytes must really be the type the record claims. */
+  /** A local image, checked exactly as the full build checks it (its bytes must really be the type claimed). */
   private async readImage(record: ArtifactRecord, file: string, report: ProblemSink): Promise<SiteImage | null> {
-    const data = record.data as { file: string; mediaType: string };
-    const source = path.join(this.store.location, file);
-    let bytes: Buffer;
-    try {
-      bytes = await this.store.readAttachment(record.key, data.file);
-    } catch (err) {
-      report(asProblem(err) ?? { path: source, reason: `image file ${JSON.stringify(data.file)}: ${(err as Error).message}` });
-      return null;
-    }
-    const kind = sniffImage(bytes);
-    if (!kind || kind.mediaType !== data.mediaType) {
-      report({ path: source, reason: `image file ${JSON.stringify(data.file)} does not hold an image of type ${data.mediaType}; skipped` });
-      return null;
-    }
-    const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-    return { path: imageFile(hash, kind.extension), bytes };
+    return (await readImage(this.store, record, path.join(this.store.location, file), report)) ?? null;
   }
-}
-
-function asProblem(err: unknown): StoreProblem | undefined {
-  const e = err as { path?: unknown; reason?: unknown; message?: unknown };
-  if (typeof e?.path === "string" && typeof e.reason === "string") return { path: e.path, reason: e.reason };
-  if (typeof e?.path === "string" && typeof e.message === "string") return { path: e.path, reason: e.message };
-  return undefined;
 }
