@@ -114,8 +114,10 @@ class StoreWatcher {
   private watchParent(): void {
     const base = path.basename(this.root);
     try {
-      this.parentWatcher = fsWatch(path.dirname(this.root), (_event, name) => {
-        if (name === null || name === base) this.scheduleReconcile();
+      this.parentWatcher = fsWatch(path.dirname(this.root), (event, name) => {
+        // A rename event is the store folder deleted, made or moved: re-arm even if its identity looks the same,
+        // since a folder remade within one clock tick can get the old inode and the same birth time.
+        if (name === null || name === base) this.scheduleReconcile(event === "rename");
       });
     } catch (err) {
       throw this.wrapError(err, path.dirname(this.root));
@@ -123,17 +125,17 @@ class StoreWatcher {
     this.parentWatcher.on("error", (err) => this.reportError(err, path.dirname(this.root)));
   }
 
-  private scheduleReconcile(): void {
-    this.reconciling = this.reconciling.then(() => this.reconcile()).catch((err) => this.reportError(err, this.root));
+  private scheduleReconcile(force = false): void {
+    this.reconciling = this.reconciling.then(() => this.reconcile(force)).catch((err) => this.reportError(err, this.root));
   }
 
   /** Arms chokidar on the store folder as it is now, or disarms it (reporting removals) when the folder is gone. */
-  private async reconcile(): Promise<void> {
+  private async reconcile(force = false): Promise<void> {
     if (this.closed) return;
     const identity = await folderIdentity(this.root);
     // A store that is not there yet was empty for the first build: whatever appears in it later is news.
     if (identity === undefined) this.armedOnce = true;
-    if (identity === this.armedIdentity) return;
+    if (identity === this.armedIdentity && !(force && identity !== undefined)) return;
     if (this.armedIdentity !== undefined) await this.disarm();
     if (identity !== undefined && !this.closed) await this.arm(identity);
   }

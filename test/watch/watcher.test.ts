@@ -138,6 +138,18 @@ describe("watchStore", () => {
     await until(() => seen("added").has("beta/" + version(3)));
   });
 
+  it("follows a store remade at once, when the new folder gets the old inode and birth time", async () => {
+    const { seen, until } = await collect();
+    // ext4 reuses the inode and its clock ticks in milliseconds: only the parent's rename events tell the two apart.
+    for (let round = 1; round <= 5; round++) {
+      await fs.rm(store, { recursive: true, force: true });
+      await publish(store, `k${round}/` + version(round));
+      await until(() => seen("added").has(`k${round}/` + version(round)) || seen("changed").has(`k${round}/` + version(round)));
+    }
+    await publish(store, "k5/" + version(9));
+    await until(() => seen("added").has("k5/" + version(9)));
+  });
+
   it("starts before the store exists and picks it up when it is made", async () => {
     await fs.rm(store, { recursive: true });
     const { seen, until } = await collect();
