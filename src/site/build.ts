@@ -121,7 +121,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 
-    const model = buildModel({ title: options.title ?? "Artifacts", records, runs: rest.runs });
+    const model = buildModel({ title: options.title ?? "Artifacts", records, runs: rest.runs, inputs: false });
     const keys = new PageKeys(model, salt, (r) => hashOf.get(r)!);
     const runArtifactCounts = new Map<string, number>();
     for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
@@ -130,6 +130,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       return entry && pack.read(entry);
     };
 
+    const textOf = (id: string): string | undefined => entryOf.get(id)?.text;
     const files = new Map<string, FileEntry>();
     let reused = 0;
     /** Takes `rel` from the previous site when it was made from `key` and is untouched since, else writes `make()`. */
@@ -169,7 +170,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       step();
     }
     for (const page of model.pages) {
-      put(page.path, keys.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts));
+      put(page.path, keys.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts, textOf));
       step();
       // Let a progress bar (and a watcher's server) breathe now and then.
       if (done % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -193,9 +194,12 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   }
 }
 
-/** A record without its data: the pages take its HTML from the fragment pack, so the body need not stay in memory. */
+/**
+ * A record without its data and description: the pages take its HTML and description text from the fragment pack,
+ * so neither need stay in memory (the page keys stand on the record file's hash, not on these fields).
+ */
 function slim(record: ArtifactRecord): ArtifactRecord {
-  return { ...record, data: null } as unknown as ArtifactRecord;
+  return { ...record, data: null, description: null } as unknown as ArtifactRecord;
 }
 
 /** Renders every artifact once; one whose Markdown is refused is reported and left out of the site. */

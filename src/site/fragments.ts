@@ -19,8 +19,12 @@ export interface FragmentEntry {
 /** A fragment that cannot be read back: the cache is damaged; the build starts again without it. */
 export class CorruptCacheError extends Error {}
 
-/** How many parsed fragments stay in memory: pages that show one artifact tend to come together. */
-const KEEP_PARSED = 512;
+/**
+ * How many parsed fragments stay in memory: the pages showing one artifact come together (its version page, the
+ * next one's side-by-side diff, its key page), so a few suffice; more would only be promoted to the old
+ * generation and die there, which grew the heap of a 100,000-artifact build by hundreds of MB.
+ */
+const KEEP_PARSED = 8;
 
 export class FragmentPack {
   private readonly fd: number;

@@ -86,8 +86,19 @@ function runIdsOf(record: ArtifactRecord, runs: Map<string, RunRecord>): string[
   return ids;
 }
 
-/** Builds every page. `records` may come in any order; the result does not depend on it. */
-export function buildModel(input: { title: string; records: ArtifactRecord[]; runs: RunRecord[] }): SiteModel {
+/** What a page reads when the caller asked for no inputs: one shared, frozen, empty value. */
+const NO_INPUTS: PageInputs = Object.freeze({ records: [], runs: [], keys: [], runMembers: [], lists: [] }) as unknown as PageInputs;
+
+/**
+ * Builds every page. `records` may come in any order; the result does not depend on it. `inputs: false` (default
+ * true) leaves every page's `inputs` empty: a one-shot build never reads them, and at 100,000 artifacts they are
+ * half a million arrays.
+ */
+export function buildModel(input: { title: string; records: ArtifactRecord[]; runs: RunRecord[]; inputs?: boolean }): SiteModel {
+  const want = input.inputs !== false;
+  /** The inputs of a page, computed only when wanted. */
+  const ins = (make: () => PageInputs): PageInputs => (want ? make() : NO_INPUTS);
+
   const runs = new Map<string, RunRecord>();
   // Run ids that differ only in case would share a page on a case-insensitive disk (and `index`/`Index` share
   // runs/_index.html anywhere): the first in id order wins; the store reports the others.
@@ -123,11 +134,11 @@ export function buildModel(input: { title: string; records: ArtifactRecord[]; ru
   const recentRuns = allRuns.filter((s) => s.run.kind === "flow" || !s.parent).slice(0, RECENT_RUNS);
   pages.push({
     kind: "index", path: INDEX_PAGE, keys: keySummaries, recentRuns, runCount: runs.size, orphans,
-    inputs: {
+    inputs: ins(() => ({
       records: [...keySummaries.map((k) => k.latest.id), ...orphans.map((r) => r.id)],
       runs: unique([...recentRuns.map((s) => s.run.id), ...keySummaries.flatMap((k) => runIdsOf(k.latest, runs))]),
       keys: keys.slice(), runMembers: recentRuns.map((s) => s.run.id), lists: ["keys", "runs", "orphans"],
-    },
+    })),
   });
 
   for (const key of keys) {
@@ -135,42 +146,42 @@ export function buildModel(input: { title: string; records: ArtifactRecord[]; ru
     const newestFirst = versions.slice().reverse();
     pages.push({
       kind: "key", path: keyPage(key), key, versions: newestFirst,
-      inputs: {
+      inputs: ins(() => ({
         ...emptyInputs(), records: newestFirst.map((r) => r.id),
         runs: unique(versions.flatMap((r) => runIdsOf(r, runs))), keys: [key],
-      },
+      })),
     });
     versions.forEach((record, i) => {
       const version: VersionInfo = { record, number: i + 1, total: versions.length, previous: versions[i - 1], next: versions[i + 1] };
-      pages.push(artifactPageOf(record, version, runs, key));
+      pages.push(artifactPageOf(record, version, runs, key, want));
     });
   }
-  for (const record of unkeyed) pages.push(artifactPageOf(record, undefined, runs, null));
+  for (const record of unkeyed) pages.push(artifactPageOf(record, undefined, runs, null, want));
 
   pages.push({
     kind: "runs", path: RUNS_PAGE, runs: allRuns,
-    inputs: { ...emptyInputs(), runs: allRuns.map((s) => s.run.id), runMembers: allRuns.map((s) => s.run.id), lists: ["runs"] },
+    inputs: ins(() => ({ ...emptyInputs(), runs: allRuns.map((s) => s.run.id), runMembers: allRuns.map((s) => s.run.id), lists: ["runs"] })),
   });
   for (const summary of [...summaries.values()]) {
     pages.push({
       kind: "run", path: runPage(summary.run.id), summary,
-      inputs: {
+      inputs: ins(() => ({
         ...emptyInputs(),
         records: summary.artifacts.map((r) => r.id),
         runs: unique([summary.run.id, ...(summary.parent ? [summary.parent.id] : []), ...summary.children.map((c) => c.id),
           ...summary.artifacts.flatMap((r) => runIdsOf(r, runs))]),
         runMembers: [summary.run.id],
-      },
+      })),
     });
   }
-  pages.push({ kind: "404", path: NOT_FOUND_PAGE, inputs: emptyInputs() });
+  pages.push({ kind: "404", path: NOT_FOUND_PAGE, inputs: ins(emptyInputs) });
   return { title: input.title, pages, runs, records: input.records };
 }
 
-function artifactPageOf(record: ArtifactRecord, version: VersionInfo | undefined, runs: Map<string, RunRecord>, key: string | null): Page {
+function artifactPageOf(record: ArtifactRecord, version: VersionInfo | undefined, runs: Map<string, RunRecord>, key: string | null, want: boolean): Page {
   return {
     kind: "artifact", path: artifactPage(record.id), record, version,
-    inputs: {
+    inputs: !want ? NO_INPUTS : {
       ...emptyInputs(),
       // Neighbours are shown by link and time only, but their existence is read through the key's version list.
       records: [record.id],

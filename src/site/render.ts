@@ -153,11 +153,12 @@ export class SiteRenderer {
 
   /**
    * One page as HTML. `artifacts` gives the rendered HTML of every record the page shows (a map, or a lookup that
-   * reads it back from the fragment pack).
+   * reads it back from the fragment pack). `texts` (optional) gives a record's description as text without
+   * fetching its HTML: lists and compact cards then never read the fragment pack.
    */
   renderPage(
     page: Page, model: SiteModel, artifacts: Map<string, RenderedArtifact> | ((id: string) => RenderedArtifact | undefined),
-    runArtifactCounts: Map<string, number>,
+    runArtifactCounts: Map<string, number>, texts?: (id: string) => string | undefined,
   ): string {
     const root = rootOf(page.path);
     const lookup = typeof artifacts === "function" ? artifacts : (id: string) => artifacts.get(id);
@@ -166,6 +167,7 @@ export class SiteRenderer {
       if (!a) throw new Error(`No rendered HTML for artifact ${JSON.stringify(r.id)}`);
       return a;
     };
+    const text = (r: ArtifactRecord): string => texts?.(r.id) ?? rendered(r).descriptionText;
     const h = {
       href: (target: string) => root + target,
       keyPage, artifactPage, runPage,
@@ -176,7 +178,8 @@ export class SiteRenderer {
       artifactCount: (id: string) => runArtifactCounts.get(id) ?? 0,
       body: (r: ArtifactRecord) => rendered(r).bodyParts.join(root),
       description: (r: ArtifactRecord) => rendered(r).description,
-      descriptionText: (r: ArtifactRecord) => rendered(r).descriptionText,
+      descriptionText: (r: ArtifactRecord) => text(r),
+      excerpt: (r: ArtifactRecord) => excerpt(text(r)),
       extras: this.extras,
     };
     const { template, pageTitle, crumbs, section } = pageFrame(page, model);
@@ -220,6 +223,18 @@ function pageFrame(page: Page, model: SiteModel): { template: string; pageTitle:
     case "404":
       return { template: "/pages/404", pageTitle: "Page not found", crumbs: [home, { label: "Not found", href: page.path }], section: "" };
   }
+}
+
+/** Characters of a description shown on a compact card (run pages). */
+export const EXCERPT_CHARS = 240;
+
+/** `text` cut to EXCERPT_CHARS with an ellipsis, never inside a surrogate pair. */
+export function excerpt(text: string): string {
+  if (text.length <= EXCERPT_CHARS) return text;
+  let end = EXCERPT_CHARS - 1;
+  const c = text.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${text.slice(0, end).trimEnd()}…`;
 }
 
 function escapeText(s: string): string {

@@ -2,8 +2,12 @@
  * The sanitizer: DOMPurify on one jsdom window per process, with an allow-list of tags, attributes and URL schemes.
  * Everything user-supplied that becomes HTML (rendered Markdown) passes through `sanitizeHtml`.
  */
-import createDOMPurify from "dompurify";
-import { JSDOM } from "jsdom";
+import { createRequire } from "node:module";
+import type createDOMPurifyType from "dompurify";
+import type { JSDOM as JSDOMType } from "jsdom";
+
+// jsdom takes ~0.4 s to load: it is required on the first document that needs the sanitizer, never at import.
+const require = createRequire(import.meta.url);
 
 /** Tags a rendered document may keep; anything else is dropped (its text kept, unless it is script-like). */
 export const ALLOWED_TAGS: readonly string[] = [
@@ -47,14 +51,16 @@ export function isSafeUrl(url: string): boolean {
   }
 }
 
-type Purifier = ReturnType<typeof createDOMPurify>;
+type Purifier = ReturnType<typeof createDOMPurifyType>;
 let purifier: Purifier | undefined;
 
 /** The one DOMPurify of the process, made on first use: a jsdom window costs tens of ms and ~10 MB, and the fast path never needs it. */
 function getPurifier(): Purifier {
   if (purifier) return purifier;
+  const { JSDOM } = require("jsdom") as { JSDOM: typeof JSDOMType };
+  const createDOMPurify = require("dompurify") as typeof createDOMPurifyType;
   const window = new JSDOM("").window;
-  const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurify>[0]);
+  const purify = createDOMPurify(window as unknown as Parameters<typeof createDOMPurifyType>[0]);
   addHooks(purify);
   purifier = purify;
   return purify;

@@ -18,10 +18,10 @@ import { renderTrendSvg, trendSeries, type TrendSeries } from "./trend.js";
 
 /** Diffs shown on a lineage page (newest first); older ones are on each version's page. */
 export const RECENT_DIFFS = 5;
-/** Diffs kept for pages: at most 300 lines listed, and none when over 60% of the lines changed (see LineDiff). */
-const DIFF_LINES = { maxLines: 300, maxChangedShare: 0.6 };
-/** Table diffs kept for pages: at most 50 rows of each kind, and none listed when over 60% of the cells changed. */
-const DIFF_TABLE = { maxListed: 50, maxChangedShare: 0.6 };
+/** Diffs kept for pages: at most 40 lines listed (both versions are on their own pages, and the lineage page compares any two in full), and none when over 60% of the lines changed (see LineDiff). */
+const DIFF_LINES = { maxLines: 40, maxChangedShare: 0.6 };
+/** Table diffs kept for pages: at most 20 rows of each kind, and none listed when over 60% of the cells changed. */
+const DIFF_TABLE = { maxListed: 20, maxChangedShare: 0.6 };
 /** Entries per feed. */
 export const FEED_ENTRIES = 50;
 

@@ -80,6 +80,6 @@ describe("ExtrasCollector", () => {
     const { files } = collectExtras(records, { siteTitle: "S" }, () => ({ descriptionText: "Bold text" }));
     const feed = byPath(files).get("keys/k/feed.xml")!;
     expect(feed).toContain(`<summary type="text">Bold text</summary>`);
-    expect(byPath(files).get("search/d-0.js")).toContain(`"Bold text"`);
+    expect(byPath(files).get("search/d-0.js")).toContain(String.raw`\"Bold text\"`);
   });
 });
