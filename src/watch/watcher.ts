@@ -77,6 +77,8 @@ class StoreWatcher {
   private readonly known = new Set<string>();
   /** Folders that appeared lately, with when; see rescanFreshDirs. */
   private readonly freshDirs = new Map<string, number>();
+  /** Until when the store's own listing is re-read on each delivery (after a remake, see arm()). */
+  private freshRootUntil = 0;
   private watcher: WatcherLike | undefined;
   private parentWatcher: NodeFsWatcher | undefined;
   /** Identity of the folder being watched, to notice a store folder deleted and made again between two looks. */
@@ -147,6 +149,7 @@ class StoreWatcher {
     for (const relPath of this.known) this.pending.record("unlink", relPath);
     this.known.clear();
     this.freshDirs.clear();
+    this.freshRootUntil = 0;
     this.schedule();
     await watcher?.close();
   }
@@ -200,6 +203,16 @@ class StoreWatcher {
     });
     await new Promise<void>((resolve) => watcher.on("ready", () => resolve()));
     isReady = true;
+    if (reportInitial) {
+      // A folder made while chokidar was reading the new store can slip between its listing and its watch: list
+      // the store again on each delivery for a while, like a fresh key folder.
+      this.freshRootUntil = Date.now() + FRESH_DIR_MS;
+      this.schedule();
+    }
+  }
+
+  private hasFresh(): boolean {
+    return this.freshDirs.size > 0 || Date.now() < this.freshRootUntil;
   }
 
   private relative(p: string): string {
@@ -209,7 +222,7 @@ class StoreWatcher {
 
   /** Trailing debounce, capped by maxWaitMs so a steady stream of writes still shows up. */
   private schedule(): void {
-    if (this.closed || (this.pending.size === 0 && this.freshDirs.size === 0)) return;
+    if (this.closed || (this.pending.size === 0 && !this.hasFresh())) return;
     const now = Date.now();
     if (this.timer === undefined) this.burstStart = now;
     else clearTimeout(this.timer);
@@ -237,7 +250,7 @@ class StoreWatcher {
     if (this.pending.size > 0) {
       // Events that came in while the consumer was busy form the next batch.
       this.schedule();
-    } else if (this.freshDirs.size > 0) {
+    } else if (this.hasFresh()) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         void this.deliver();
@@ -251,6 +264,15 @@ class StoreWatcher {
    */
   private async rescanFreshDirs(): Promise<void> {
     const now = Date.now();
+    if (now < this.freshRootUntil) {
+      const entries = await fs.readdir(this.root, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const name = entry.name;
+        if (entry.isDirectory() && name !== "_tmp" && !name.startsWith(".") && !this.freshDirs.has(name)) {
+          this.freshDirs.set(name, now);
+        }
+      }
+    }
     for (const [rel, since] of [...this.freshDirs]) {
       if (now - since > FRESH_DIR_MS) this.freshDirs.delete(rel);
       let names: string[];
