@@ -6,13 +6,12 @@ import { InvalidRecordError, UnsafePathError } from "../errors.js";
 import { DEFAULT_LIMITS, type ArtifactDraft, type ArtifactRecord, type Limits, type RunRecord } from "../types.js";
 import type { Attachment, ProblemSink, StoreBackend } from "./backend.js";
 import { assertKey, assertRunId, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
+import { REMAKE_ATTEMPTS, assertRealDir, dirProblem, isErrno, makeRealDir, readDirOrEmpty } from "./folders.js";
 import { checkArtifactRecord, checkRunRecord } from "./validate.js";
 
 export const UNKEYED_DIR = "_unkeyed";
 export const RUNS_DIR = "_runs";
 export const TMP_DIR = "_tmp";
-/** How often a publish re-makes a key folder that another process removed under it before giving up. */
-const REMAKE_ATTEMPTS = 10;
 
 export interface FsStoreOptions {
   /** fsync every file before it is published; default true. */
@@ -28,9 +27,6 @@ function nextMs(after = 0): number {
   return lastMs;
 }
 
-function isErrno(err: unknown, code: string): boolean {
-  return typeof err === "object" && err !== null && (err as NodeJS.ErrnoException).code === code;
-}
 
 export class FsStore implements StoreBackend {
   readonly root: string;
@@ -78,7 +74,7 @@ export class FsStore implements StoreBackend {
   async listVersions(key: string | null, report?: ProblemSink): Promise<string[]> {
     const dir = this.keyDir(key);
     // Reading through a symlinked key folder would read files from outside the store.
-    const folderProblem = await this.dirProblem(dir);
+    const folderProblem = await dirProblem(dir);
     if (folderProblem) {
       report?.({ path: this.rel(key ?? UNKEYED_DIR), reason: `${folderProblem}; refused` });
       return [];
@@ -104,7 +100,7 @@ export class FsStore implements StoreBackend {
     const created = timestampOfFileName(name);
     if (created === null) throw new InvalidRecordError(relPath, "file name is not a version timestamp");
     const dir = this.keyDir(key);
-    const folderProblem = await this.dirProblem(dir);
+    const folderProblem = await dirProblem(dir);
     if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
     const value = await this.readJson(path.join(dir, name), relPath);
     const checked = checkArtifactRecord(value, this.limits);
@@ -188,14 +184,14 @@ export class FsStore implements StoreBackend {
 
   async replace(record: ArtifactRecord): Promise<void> {
     const dir = this.keyDir(record.key);
-    await this.assertRealDir(dir);
+    await assertRealDir(dir);
     const file = path.join(dir, versionFileName(Date.parse(record.created)));
     await this.publishBytes(Buffer.from(serialize(record)), file, "rename");
   }
 
   async remove(record: ArtifactRecord): Promise<void> {
     const dir = this.keyDir(record.key);
-    await this.assertRealDir(dir);
+    await assertRealDir(dir);
     await fs.rm(path.join(dir, versionFileName(Date.parse(record.created))), { force: true });
     // Only the file this writer attached (named after the id): a hand-edited record may name another's image.
     if (record.type === "image" && "file" in record.data && isValidFileName(record.data.file)
@@ -212,7 +208,7 @@ export class FsStore implements StoreBackend {
     if (!isValidFileName(file)) throw new UnsafePathError(file, "not a bare file name");
     const relPath = this.rel(key ?? UNKEYED_DIR, file);
     const dir = this.keyDir(key);
-    const folderProblem = await this.dirProblem(dir);
+    const folderProblem = await dirProblem(dir);
     if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
     const handle = await fs.open(path.join(dir, file), fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK).catch((err) => {
       throw new InvalidRecordError(relPath, `cannot read attached file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
@@ -231,7 +227,7 @@ export class FsStore implements StoreBackend {
   async listRuns(report?: ProblemSink): Promise<RunRecord[]> {
     const dir = path.join(this.root, RUNS_DIR);
     const runs: RunRecord[] = [];
-    const folderProblem = await this.dirProblem(dir);
+    const folderProblem = await dirProblem(dir);
     if (folderProblem) {
       report?.({ path: this.rel(RUNS_DIR), reason: `${folderProblem}; refused` });
       return runs;
@@ -275,7 +271,7 @@ export class FsStore implements StoreBackend {
   private async readRunFile(id: string, relPath: string): Promise<RunRecord> {
     if (!isValidRunId(id)) throw new InvalidRecordError(relPath, "file name is not a run id");
     const dir = path.join(this.root, RUNS_DIR);
-    const folderProblem = await this.dirProblem(dir);
+    const folderProblem = await dirProblem(dir);
     if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
     const value = await this.readJson(path.join(dir, `${id}.json`), relPath);
     const checked = checkRunRecord(value);
@@ -353,66 +349,18 @@ export class FsStore implements StoreBackend {
    */
   private async ensureDir(key: string | null): Promise<string> {
     const dir = this.keyDir(key);
-    await this.makeRealDir(dir);
+    await makeRealDir(dir, this.root);
     return dir;
   }
 
   private async ensureReserved(name: string): Promise<string> {
     const dir = path.join(this.root, name);
-    await this.makeRealDir(dir);
+    await makeRealDir(dir, this.root);
     return dir;
-  }
-
-  /**
-   * Makes a folder directly inside the root, refusing a symlink (dangling ones too) or a file in its place.
-   * Another process may remove the folder at any moment (its last version deleted), so it loops until it sees
-   * a real folder; recursive mkdir is avoided since it fails with ENOENT in that race.
-   */
-  private async makeRealDir(dir: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const stat = await fs.lstat(dir).catch((err) => {
-        if (isErrno(err, "ENOENT")) return undefined;
-        throw err;
-      });
-      if (stat) {
-        if (stat.isSymbolicLink()) throw new UnsafePathError(dir, "a folder inside the store is a symbolic link");
-        if (!stat.isDirectory()) throw new UnsafePathError(dir, "not a folder");
-        return;
-      }
-      if (attempt >= REMAKE_ATTEMPTS) throw new UnsafePathError(dir, "the folder keeps vanishing while it is made");
-      try {
-        await fs.mkdir(dir);
-      } catch (err) {
-        if (isErrno(err, "ENOENT")) await fs.mkdir(this.root, { recursive: true }); // the store itself is new
-        else if (!isErrno(err, "EEXIST")) throw err;
-      }
-    }
-  }
-
-  private async assertRealDir(dir: string): Promise<void> {
-    const problem = await this.dirProblem(dir);
-    if (problem) throw new UnsafePathError(dir, problem);
-  }
-
-  /** Why a folder inside the store cannot be used (a symlink, not a folder), or null (also when it is missing). */
-  private async dirProblem(dir: string): Promise<string | null> {
-    const stat = await fs.lstat(dir).catch(() => undefined);
-    if (stat?.isSymbolicLink()) return "a folder inside the store is a symbolic link";
-    if (stat && !stat.isDirectory()) return "not a folder";
-    return null;
   }
 }
 
 /** The bytes of a record file: two-space JSON with a final newline, so files diff well. */
 export function serialize(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-async function readDirOrEmpty(dir: string) {
-  try {
-    return await fs.readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return [];
-    throw err;
-  }
 }
