@@ -1,4 +1,4 @@
-// The public API: re-exports only.
+// The public API: re-exports only. The site builder has its own entry, `artifact-press/site` (src/site/index.ts).
 export {
   createLinkArtifact, createMarkdownArtifact, createTableArtifact, createImageArtifact, createProgressArtifact,
   updateProgressArtifact, Artifact, flow, task, defaultStore,
@@ -8,6 +8,7 @@ export type { KeySummary, OpenStoreOptions } from "./artifacts/client.js";
 export { FsStore } from "./store/fs-store.js";
 export type { FsStoreOptions } from "./store/fs-store.js";
 export type { StoreBackend, StoreProblem, ProblemSink, Attachment } from "./store/backend.js";
+export type { Checked } from "./store/validate.js";
 export { isValidKey, isValidRunId, isUuid } from "./store/rules.js";
 export { checkArtifactRecord, checkRunRecord } from "./store/validate.js";
 export {
@@ -17,6 +18,6 @@ export {
 export { ARTIFACT_TYPES, DEFAULT_LIMITS, FORMAT_VERSION } from "./types.js";
 export type {
   ArtifactRecord, ArtifactType, MarkdownArtifact, LinkArtifact, ImageArtifact, TableArtifact, ProgressArtifact,
-  ImageData, ImageMediaType, TableData, JsonValue, RunRecord, RunKind, RunState, Limits,
+  ImageData, ImageMediaType, TableData, JsonValue, RunRecord, RunKind, RunState, Limits, ArtifactDraft,
   LinkOptions, MarkdownOptions, TableOptions, TableInput, ImageOptions, ProgressOptions, UpdateProgressOptions,
 } from "./types.js";
