@@ -13,7 +13,11 @@ export function safeText(text: string, multiline = false): string {
     .replace(CONTROL, (c) => (multiline && c === "\n" ? c : escapeChar(c)));
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Characters that move the cursor, recolour or reorder a terminal's text: DEL and C1 controls, bidi marks and
+// overrides, and the two Unicode line separators. C0 controls come on top for text (JSON escapes those itself).
+const INVISIBLE = "\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069";
+const CONTROL = new RegExp(`[\u0000-\u001f${INVISIBLE}]`, "g");
+const JSON_UNSAFE = new RegExp(`[${INVISIBLE}]`, "g");
 
 function escapeChar(c: string): string {
   if (c === "\n") return "\\n";
@@ -68,9 +72,5 @@ export function formatList(records: ArtifactRecord[], now: Date, paint?: Paint):
 /** Records as JSON: two-space indented, one final newline. */
 export function formatJson(value: unknown): string {
   // JSON.stringify leaves C1 controls and bidi overrides raw; escaped, a record cannot rewrite or reorder the terminal.
-  const text = JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return `${text}\n`;
+  return `${JSON.stringify(value, null, 2).replace(JSON_UNSAFE, escapeChar)}\n`;
 }
