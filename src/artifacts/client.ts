@@ -224,10 +224,15 @@ export class ArtifactStore {
     return (await this.all()).find((r) => r.id.toLowerCase() === wanted);
   }
 
+  /** Deletes versions already read (with their attached files); the previous version of a key becomes the latest. */
+  async delete(records: readonly ArtifactRecord[]): Promise<void> {
+    for (const record of records) await this.backend.remove(record);
+  }
+
   /** Deletes every version of `key` and their attached files; resolves to how many went. */
   async deleteKey(key: string): Promise<number> {
     const versions = await this.versions(key);
-    for (const record of versions) await this.backend.remove(record);
+    await this.delete(versions);
     return versions.length;
   }
 
@@ -235,7 +240,7 @@ export class ArtifactStore {
   async deleteById(id: string): Promise<ArtifactRecord> {
     const record = await this.getById(id);
     if (!record) throw new ArtifactNotFoundError(`Artifact ${JSON.stringify(id)} not found.`);
-    await this.backend.remove(record);
+    await this.delete([record]);
     return record;
   }
 

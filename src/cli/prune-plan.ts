@@ -38,7 +38,7 @@ export async function planPrune(store: ArtifactStore, options: PruneOptions, rep
   const versions: ArtifactRecord[] = [];
   const kept: ArtifactRecord[] = [];
 
-  for (const { key } of await store.list(report)) {
+  for (const key of await store.backend.listKeys(report)) {
     const newestFirst = await store.versions(key, report);
     newestFirst.forEach((record, index) => {
       // The latest version always stays; otherwise every rule given must agree.

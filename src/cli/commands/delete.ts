@@ -1,5 +1,6 @@
 /** `artifacts delete <key> | --id <id>`: every version of a key, or one artifact; confirmed on a terminal. */
 import type { Argv, CommandModule } from "yargs";
+import type { ArtifactRecord } from "../../types.js";
 import { ArtifactNotFoundError, CliError, UsageError } from "../../errors.js";
 import { isUuid } from "../../store/rules.js";
 import { makeContext, type GlobalArgs } from "../context.js";
@@ -32,16 +33,19 @@ export const deleteCommand: CommandModule<GlobalArgs, DeleteArgs> = {
   handler: async (args) => {
     const ctx = makeContext(args);
     const store = ctx.store();
+    // Read once: what the prompt names is exactly what is deleted.
+    let records: ArtifactRecord[];
     let what: string;
     if (args.id !== undefined) {
       if (!isUuid(args.id)) throw new UsageError(`Invalid --id ${JSON.stringify(args.id)}: an artifact id is a UUID`);
       const record = await store.getById(args.id);
       if (!record) throw new ArtifactNotFoundError(`Artifact with id '${args.id}' not found.`);
+      records = [record];
       what = record.key === null ? `the unkeyed artifact ${record.id}` : `artifact ${record.id} (key '${record.key}')`;
     } else {
-      const count = (await store.versions(args.key!)).length;
-      if (count === 0) throw new ArtifactNotFoundError(`Artifact '${args.key}' not found.`);
-      what = `${count} artifact(s) with key '${args.key}'`;
+      records = await store.versions(args.key!);
+      if (records.length === 0) throw new ArtifactNotFoundError(`Artifact '${args.key}' not found.`);
+      what = `${records.length} artifact(s) with key '${args.key}'`;
     }
     if (!args.yes) {
       if (!ctx.stdin.isTTY) {
@@ -51,12 +55,7 @@ export const deleteCommand: CommandModule<GlobalArgs, DeleteArgs> = {
         throw new CliError("Deletion aborted; nothing was deleted.");
       }
     }
-    if (args.id !== undefined) {
-      const record = await store.deleteById(args.id);
-      ctx.print(`Deleted ${record.key === null ? `the unkeyed artifact ${record.id}` : `artifact ${record.id} (key '${record.key}')`}.`);
-    } else {
-      const deleted = await store.deleteKey(args.key!);
-      ctx.print(`Deleted ${deleted} artifact(s) with key '${args.key}'.`);
-    }
+    await store.delete(records);
+    ctx.print(`Deleted ${what}.`);
   },
 };
