@@ -5,7 +5,7 @@ import { ArtifactNotFoundError, ArtifactTooLargeError, InvalidArtifactError } fr
 import type { ProblemSink, StoreBackend } from "../store/backend.js";
 import { FsStore, serialize, type FsStoreOptions } from "../store/fs-store.js";
 import { IMAGE_PROTOCOLS, LINK_PROTOCOLS, assertKey, assertUrl, isUuid, versionFileName } from "../store/rules.js";
-import { DEFAULT_LIMITS, type Limits } from "../types.js";
+import { DEFAULT_LIMITS, FORMAT_VERSION, type Limits } from "../types.js";
 import type {
   ArtifactDraft, ArtifactRecord, ArtifactType, ImageOptions, LinkOptions, MarkdownOptions, ProgressOptions,
   RunRecord, TableOptions, UpdateProgressOptions,
@@ -125,7 +125,7 @@ export class ArtifactStore {
     const description = checkDescription(o.description, this.limits);
     const run = currentRun();
     const draft = {
-      formatVersion: 1, id: randomUUID(), key, type, description, data,
+      formatVersion: FORMAT_VERSION, id: randomUUID(), key, type, description, data,
       flowRunId: run.flowRunId, taskRunId: run.taskRunId,
     } as ArtifactDraft;
     const size = Buffer.byteLength(serialize(draft));

@@ -2,13 +2,13 @@
 import type {
   ArtifactRecord, ImageOptions, LinkOptions, MarkdownOptions, ProgressOptions, TableOptions, UpdateProgressOptions,
 } from "../types.js";
-import { openStore, type ArtifactStore } from "./client.js";
+import { defaultDir, openStore, type ArtifactStore } from "./client.js";
 
 let cached: { dir: string; cwd: string; store: ArtifactStore } | undefined;
 
 /** The default store, reopened when ARTIFACTS_DIR or the working directory changes. */
 export function defaultStore(): ArtifactStore {
-  const dir = process.env.ARTIFACTS_DIR || ".artifacts";
+  const dir = defaultDir();
   const cwd = process.cwd();
   if (!cached || cached.dir !== dir || cached.cwd !== cwd) cached = { dir, cwd, store: openStore(dir) };
   return cached.store;

@@ -4,9 +4,8 @@
  * → the message on stderr and exit 1 (the stack only with --debug), bad usage → the command's help, the message and
  * exit 2. Nothing else in the CLI decides an exit code.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { realpathSync } from "node:fs";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { defaultDir } from "../artifacts/client.js";
@@ -19,6 +18,7 @@ const EPILOG = `Environment:
   ARTIFACTS_DIR       the store folder when --dir is not given (default .artifacts)
   ARTIFACTS_RUN_ID    attach created artifacts to this run (a CI job id, …)
   ARTIFACTS_RUN_NAME  the name of that run
+  ARTIFACTS_CACHE_DIR where build keeps its render cache (default $XDG_CACHE_HOME/artifact-press or ~/.cache/artifact-press)
   NO_COLOR            no colour, even on a terminal
   ARTIFACTS_NOW       a testing aid: pin "now" (an ISO time) for relative times and prune cut-offs
 

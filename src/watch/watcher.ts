@@ -44,7 +44,7 @@ export interface StoreWatch {
 const FRESH_DIR_MS = 2000;
 const FRESH_RESCAN_MS = 250;
 
-const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".gif", ".webp", ".avif"]);
+const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"]);
 
 /** Whether a store-relative path is one the site reads: a `.json` record or an attached image, outside `_tmp/`. */
 export function isWatchedPath(relPath: string): boolean {
