@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UnsafePathError } from "../errors.js";
+import { inside } from "../site/inside.js";
 
 /** A digest of a file's bytes: enough to tell whether a rewrite would change it, without keeping the bytes. */
 export function digest(data: string | Uint8Array): string {
@@ -65,7 +66,7 @@ export class LiveOut {
     this.digests.delete(rel);
     rmSync(abs, { force: true });
     let dir = path.dirname(abs);
-    while (dir !== this.root && dir.startsWith(this.root + path.sep)) {
+    while (dir !== this.root && inside(dir, this.root)) {
       try {
         rmdirSync(dir);
       } catch {
@@ -81,7 +82,7 @@ export class LiveOut {
       throw new UnsafePathError(rel, "not a plain relative path inside the output folder");
     }
     const abs = path.resolve(this.root, rel);
-    if (!abs.startsWith(this.root + path.sep)) throw new UnsafePathError(rel, "resolves outside the output folder");
+    if (!inside(abs, this.root) || abs === this.root) throw new UnsafePathError(rel, "resolves outside the output folder");
     return abs;
   }
 }

@@ -37,8 +37,3 @@ export function parseRequestPath(rawUrl: string): RequestPath {
   }
   return { ok: true, segments, directory };
 }
-
-/** Whether `child` (an absolute, resolved path) is `root` itself or inside it. */
-export function isInside(root: string, child: string, sep = "/"): boolean {
-  return child === root || child.startsWith(root.endsWith(sep) ? root : root + sep);
-}

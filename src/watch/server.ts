@@ -7,7 +7,8 @@ import path from "node:path";
 import { ArtifactPressError } from "../errors.js";
 import { COMMON_HEADERS, fileHeaders } from "./content-types.js";
 import { EVENTS_PATH, EventHub, RELOAD_SCRIPT, RELOAD_SCRIPT_PATH, injectReloadScript } from "./live-reload.js";
-import { isInside, parseRequestPath } from "./request-path.js";
+import { inside } from "../site/inside.js";
+import { parseRequestPath } from "./request-path.js";
 
 export interface PreviewServerOptions {
   /** The folder to serve: the built site. */
@@ -82,15 +83,15 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     const realRoot = await realpathOrUndefined(root);
     if (realRoot === undefined) return undefined;
     let target = path.join(realRoot, ...segments);
-    if (!isInside(realRoot, target, path.sep)) return undefined;
+    if (!inside(target, realRoot)) return undefined;
     let real = await realpathOrUndefined(target);
-    if (real === undefined || !isInside(realRoot, real, path.sep)) return undefined;
+    if (real === undefined || !inside(real, realRoot)) return undefined;
     const stats = await fs.stat(real);
     if (stats.isDirectory()) {
       if (!directory) return "redirect";
       target = path.join(real, "index.html");
       real = await realpathOrUndefined(target);
-      if (real === undefined || !isInside(realRoot, real, path.sep)) return undefined;
+      if (real === undefined || !inside(real, realRoot)) return undefined;
     } else if (directory) {
       return undefined;
     }
