@@ -9,7 +9,7 @@ import { makeContext, type GlobalArgs } from "../context.js";
 import { formatDuration } from "../format-build.js";
 import { safeText } from "../format.js";
 import { parseCount, parseSize } from "../parse.js";
-import { formatProblem } from "../problems.js";
+import { printProblem } from "../problems.js";
 
 interface WatchArgs extends GlobalArgs {
   out: string;
@@ -67,15 +67,15 @@ export const watchCommand: CommandModule<GlobalArgs, WatchArgs> = {
     let session: Awaited<ReturnType<typeof startWatchSession>> | undefined;
     try {
       session = await startWatchSession({
-      dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize,
-      serve: args.serve, host: args.host, port: args.port, debounceMs: args.debounce,
-      onProblem: (p) => ctx.warn(ctx.err.yellow(formatProblem(p))),
-      onError: (err) => ctx.warn(ctx.err.red(err.message)),
-      onUpdate: (r) => {
-        if (r.changed.length === 0) return;
-        ctx.print(`Updated ${r.changed.length} file${r.changed.length === 1 ? "" : "s"} (${r.rendered.length} page${r.rendered.length === 1 ? "" : "s"} rendered) in ${formatDuration(r.durationMs)}`);
-      },
-    });
+        dir: args.dir, out: args.out, title: args.title, maxFileSize: args.maxFileSize,
+        serve: args.serve, host: args.host, port: args.port, debounceMs: args.debounce,
+        onProblem: printProblem(ctx),
+        onError: (err) => ctx.warn(ctx.err.red(err.message)),
+        onUpdate: (r) => {
+          if (r.changed.length === 0) return;
+          ctx.print(`Updated ${r.changed.length} file${r.changed.length === 1 ? "" : "s"} (${r.rendered.length} page${r.rendered.length === 1 ? "" : "s"} rendered) in ${formatDuration(r.durationMs)}`);
+        },
+      });
       const first = session.first;
       ctx.print(`Built ${first.rendered.length} pages into ${safeText(args.out)} in ${formatDuration(first.durationMs)}.`);
       ctx.print(session.url
