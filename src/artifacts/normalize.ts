@@ -1,4 +1,4 @@
-/** Writer input → record data: the three table shapes, progress clamping, URL and size checks. */
+/** Writer input → record data: the three table shapes, table cells, progress clamping, text size caps. */
 import { ArtifactTooLargeError, InvalidArtifactError } from "../errors.js";
 import type { JsonValue, Limits, TableData, TableInput } from "../types.js";
 

@@ -39,11 +39,11 @@ export interface StoreWatch {
   close(): Promise<void>;
 }
 
-/** Images that the writer attaches beside versions (`<id>.<ext>`, see src/artifacts/image.ts). */
 /** How long a newly seen folder is listed again on each delivery, and how often while nothing else happens. */
 const FRESH_DIR_MS = 2000;
 const FRESH_RESCAN_MS = 250;
 
+/** Images that the writer attaches beside versions (`<id>.<ext>`, see src/artifacts/image.ts). */
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"]);
 
 /** Whether a store-relative path is one the site reads: a `.json` record or an attached image, outside `_tmp/`. */
