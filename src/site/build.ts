@@ -113,7 +113,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       fragments.set(key, entry);
       entryOf.set(record.id, entry);
       const meta = slim(record);
-      hashOf.set(meta, key);
+      // Only a cached build needs page keys; a one-shot build keeps no hash per record.
+      if (cache) hashOf.set(meta, key);
       records.push(meta);
       collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) });
     });
@@ -122,7 +123,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     for (const p of renderProblems) report(p);
 
     const model = buildModel({ title: options.title ?? "Artifacts", records, runs: rest.runs, inputs: false });
-    const keys = new PageKeys(model, salt, (r) => hashOf.get(r)!);
+    // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
+    const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!) : undefined;
     const runArtifactCounts = new Map<string, number>();
     for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
     const lookup = (id: string): RenderedArtifact | undefined => {
@@ -133,10 +135,18 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const textOf = (id: string): string | undefined => entryOf.get(id)?.text;
     const files = new Map<string, FileEntry>();
     let reused = 0;
-    /** Takes `rel` from the previous site when it was made from `key` and is untouched since, else writes `make()`. */
-    const put = (rel: string, key: string, make: () => string | Uint8Array) => {
+    /**
+     * Takes `rel` from the previous site when it was made from `key()` and is untouched since, else writes `make()`.
+     * `key` is only called by a cached build.
+     */
+    const put = (rel: string, key: () => string, make: () => string | Uint8Array) => {
+      if (!cache) {
+        writer.writeSync(rel, make());
+        return;
+      }
       const before = previous?.files.get(rel);
-      if (before && before[0] === key) {
+      const k = key();
+      if (before && before[0] === k) {
         const from = path.join(writer.out, rel);
         const stat = lstatSync(from, { throwIfNoEntry: false });
         if (stat?.isFile() && stat.size === before[1] && stat.mtimeMs === before[2] && stat.ino === before[3] && writer.reuse(rel, from)) {
@@ -148,7 +158,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       writer.writeSync(rel, make());
       if (cache) {
         const stat = statSync(writer.target(rel));
-        files.set(rel, [key, stat.size, stat.mtimeMs, stat.ino]);
+        files.set(rel, [k, stat.size, stat.mtimeMs, stat.ino]);
       }
     };
 
@@ -162,15 +172,15 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     }
     // An image's path is a hash of its bytes.
     for (const image of rest.images) {
-      put(image.path, image.path, () => image.bytes);
+      put(image.path, () => image.path, () => image.bytes);
       step();
     }
     for (const { file, record } of extras) {
-      put(file, `${salt}:${hashOf.get(record)}`, () => lookup(record.id)!.files.find((f) => f.path === file)!.data);
+      put(file, () => `${salt}:${hashOf.get(record)}`, () => lookup(record.id)!.files.find((f) => f.path === file)!.data);
       step();
     }
     for (const page of model.pages) {
-      put(page.path, keys.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts, textOf));
+      put(page.path, () => keys!.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts, textOf));
       step();
       // Let a progress bar (and a watcher's server) breathe now and then.
       if (done % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -20,11 +20,13 @@ export interface FragmentEntry {
 export class CorruptCacheError extends Error {}
 
 /**
- * How many parsed fragments stay in memory: the pages showing one artifact come together (its version page, the
- * next one's side-by-side diff, its key page), so a few suffice; more would only be promoted to the old
- * generation and die there, which grew the heap of a 100,000-artifact build by hundreds of MB.
+ * How many parsed fragments stay in memory: a page reads one or two artifacts (a side-by-side diff shows the
+ * previous version and this one), and the next page rarely the same ones. Anything kept longer is promoted to the
+ * old generation and dies there, where V8 lets it pile up until the next full GC: 8 kept fragments were a third of
+ * what the page phase of the 10k bench promoted (129 → 87 MB, `--trace-gc-nvp`), 512 had grown the heap by
+ * hundreds of MB at 100,000 artifacts.
  */
-const KEEP_PARSED = 8;
+const KEEP_PARSED = 2;
 
 export class FragmentPack {
   private readonly fd: number;
