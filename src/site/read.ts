@@ -175,7 +175,8 @@ function readRecordSync(store: FsStore, key: string | null, dir: string, name: s
 
 /** Reads a file to its end: `size` is a hint (the file may have grown or shrunk since fstat). */
 function readAll(fd: number, size: number): Buffer {
-  let buf = Buffer.allocUnsafe(Math.max(size, 1024));
+  // One byte past the size, so the read that finds the end has room and a whole file costs no second buffer.
+  let buf = Buffer.allocUnsafe(Math.max(size + 1, 1024));
   let len = 0;
   for (;;) {
     if (len === buf.length) {
