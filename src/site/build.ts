@@ -18,7 +18,7 @@ import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { ICON_FILE, SCRIPT_FILE, STYLE_FILE } from "./paths.js";
-import { streamStore, type StoreSnapshot } from "./read.js";
+import { streamStore } from "./read.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
@@ -210,21 +210,4 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
  */
 function slim(record: ArtifactRecord): ArtifactRecord {
   return { ...record, data: null, description: null } as unknown as ArtifactRecord;
-}
-
-/** Renders every artifact once; one whose Markdown is refused is reported and left out of the site. */
-export function renderArtifacts(
-  renderer: SiteRenderer, snapshot: StoreSnapshot, report: (p: StoreProblem) => void,
-): { records: ArtifactRecord[]; rendered: Map<string, RenderedArtifact> } {
-  const records: ArtifactRecord[] = [];
-  const rendered = new Map<string, RenderedArtifact>();
-  for (const record of snapshot.records) {
-    try {
-      rendered.set(record.id, renderer.renderArtifact(record, snapshot.imagePaths.get(record.id)));
-      records.push(record);
-    } catch (err) {
-      report({ path: snapshot.sourceOf.get(record.id) ?? record.id, reason: `${(err as Error).message}; skipped` });
-    }
-  }
-  return { records, rendered };
 }

@@ -13,7 +13,7 @@ import { sniffImage } from "../artifacts/image.js";
 import { BuildError } from "../errors.js";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import { FsStore, UNKEYED_DIR } from "../store/fs-store.js";
-import { timestampOfFileName, versionFileName } from "../store/rules.js";
+import { timestampOfFileName } from "../store/rules.js";
 import { checkArtifactRecord } from "../store/validate.js";
 import type { ArtifactRecord, RunRecord } from "../types.js";
 import { imageFile } from "./paths.js";
@@ -34,19 +34,6 @@ export interface ReadRecord {
   imagePath?: string;
 }
 
-export interface StoreSnapshot {
-  /** Readable records: keyed ones by key then version order (oldest first), then unkeyed ones oldest first. */
-  records: ArtifactRecord[];
-  /** Run records sorted by id. */
-  runs: RunRecord[];
-  /** Site path of the image of each local-image artifact, by artifact id. */
-  imagePaths: Map<string, string>;
-  /** Distinct local images by site path, sorted by path. */
-  images: SiteImage[];
-  /** Where each record came from, for problem reports later in the pipeline. */
-  sourceOf: Map<string, string>;
-}
-
 export interface ReadOptions {
   /** Skip record files larger than this many bytes; default 32 MiB. */
   maxFileSize?: number;
@@ -57,11 +44,6 @@ export interface ReadOptions {
 export interface StreamedStore {
   runs: RunRecord[];
   images: SiteImage[];
-}
-
-/** The relative path of a record's file, as problems name it. */
-export function recordPath(location: string, record: ArtifactRecord): string {
-  return path.join(location, record.key ?? UNKEYED_DIR, versionFileName(Date.parse(record.created)));
 }
 
 /**
@@ -110,19 +92,6 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
   }
   const runs = await store.listRuns(report);
   return { runs, images: [...images.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
-}
-
-/** The whole store in memory (small stores, tests): `streamStore` collected. */
-export async function readStore(dir: string, options: ReadOptions): Promise<StoreSnapshot> {
-  const snapshot: StoreSnapshot = { records: [], runs: [], imagePaths: new Map(), images: [], sourceOf: new Map() };
-  const rest = await streamStore(dir, options, ({ record, source, imagePath }) => {
-    snapshot.records.push(record);
-    snapshot.sourceOf.set(record.id, source);
-    if (imagePath !== undefined) snapshot.imagePaths.set(record.id, imagePath);
-  });
-  snapshot.runs = rest.runs;
-  snapshot.images = rest.images;
-  return snapshot;
 }
 
 /**

@@ -96,10 +96,6 @@ export class SiteWriter {
     return abs;
   }
 
-  async write(rel: string, data: string | Uint8Array): Promise<void> {
-    this.writeSync(rel, data);
-  }
-
   /**
    * Writes one file now. Synchronous on purpose: a page is a few kilobytes, and one thread-pool round trip per
    * open, write and close cost far more than the write itself (10× on the 10k bench).
