@@ -14,7 +14,7 @@ import { BuildError } from "../errors.js";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import { FsStore, UNKEYED_DIR } from "../store/fs-store.js";
 import { timestampOfFileName } from "../store/rules.js";
-import { checkArtifactRecord } from "../store/validate.js";
+import { checkVersionFile, parseJson } from "../store/validate.js";
 import type { ArtifactRecord, RunRecord } from "../types.js";
 import { imageFile } from "./paths.js";
 
@@ -101,8 +101,7 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
  */
 function readRecordSync(store: FsStore, key: string | null, dir: string, name: string): { record: ArtifactRecord; hash: string } | StoreProblem | undefined {
   const relPath = path.join(store.location, key ?? UNKEYED_DIR, name);
-  const created = timestampOfFileName(name);
-  if (created === null) return { path: relPath, reason: "file name is not a version timestamp" };
+  if (timestampOfFileName(name) === null) return { path: relPath, reason: "file name is not a version timestamp" };
   const folder = lstatSync(dir, { throwIfNoEntry: false });
   if (folder?.isSymbolicLink()) return { path: relPath, reason: "a folder inside the store is a symbolic link; refused" };
   if (folder && !folder.isDirectory()) return { path: relPath, reason: "not a folder; refused" };
@@ -128,18 +127,10 @@ function readRecordSync(store: FsStore, key: string | null, dir: string, name: s
   } finally {
     closeSync(fd);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch (err) {
-    return { path: relPath, reason: `broken JSON: ${(err as Error).message}` };
-  }
-  const checked = checkArtifactRecord(value, store.limits);
+  const parsed = parseJson(bytes.toString("utf8"));
+  const checked = parsed.ok ? checkVersionFile(parsed.value, key, name, store.limits) : parsed;
   if (!checked.ok) return { path: relPath, reason: checked.reason };
-  const record = checked.value;
-  if (record.key !== key) return { path: relPath, reason: `key ${JSON.stringify(record.key)} does not match its folder` };
-  if (record.created !== created) return { path: relPath, reason: `created ${JSON.stringify(record.created)} does not match the file name` };
-  return { record, hash: createHash("sha1").update(bytes).digest("hex") };
+  return { record: checked.value, hash: createHash("sha1").update(bytes).digest("hex") };
 }
 
 /** Reads a file to its end: `size` is a hint (the file may have grown or shrunk since fstat). */

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type ArtifactDraft, type ArtifactRecord, type Limits, t
 import type { Attachment, ProblemSink, StoreBackend } from "./backend.js";
 import { assertKey, assertRunId, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
 import { REMAKE_ATTEMPTS, assertRealDir, dirProblem, isErrno, makeRealDir, readDirOrEmpty } from "./folders.js";
-import { checkArtifactRecord, checkRunRecord } from "./validate.js";
+import { checkRunRecord, checkVersionFile, parseJson } from "./validate.js";
 
 export const UNKEYED_DIR = "_unkeyed";
 export const RUNS_DIR = "_runs";
@@ -97,22 +97,14 @@ export class FsStore implements StoreBackend {
 
   async readVersion(key: string | null, name: string): Promise<ArtifactRecord> {
     const relPath = this.rel(key ?? UNKEYED_DIR, name);
-    const created = timestampOfFileName(name);
-    if (created === null) throw new InvalidRecordError(relPath, "file name is not a version timestamp");
+    if (timestampOfFileName(name) === null) throw new InvalidRecordError(relPath, "file name is not a version timestamp");
     const dir = this.keyDir(key);
     const folderProblem = await dirProblem(dir);
     if (folderProblem) throw new InvalidRecordError(relPath, `${folderProblem}; refused`);
     const value = await this.readJson(path.join(dir, name), relPath);
-    const checked = checkArtifactRecord(value, this.limits);
+    const checked = checkVersionFile(value, key, name, this.limits);
     if (!checked.ok) throw new InvalidRecordError(relPath, checked.reason);
-    const record = checked.value;
-    if (record.key !== key) {
-      throw new InvalidRecordError(relPath, `key ${JSON.stringify(record.key)} does not match its folder`);
-    }
-    if (record.created !== created) {
-      throw new InvalidRecordError(relPath, `created ${JSON.stringify(record.created)} does not match the file name`);
-    }
-    return record;
+    return checked.value;
   }
 
   /** Reads and parses one JSON file: refuses symlinks, files over the size cap, and broken JSON. */
@@ -130,12 +122,9 @@ export class FsStore implements StoreBackend {
       if (stat.size > this.limits.maxFileSize) {
         throw new InvalidRecordError(relPath, `file of ${stat.size} bytes is over the ${this.limits.maxFileSize}-byte limit; skipped unread`);
       }
-      const text = await handle.readFile("utf8");
-      try {
-        return JSON.parse(text);
-      } catch (err) {
-        throw new InvalidRecordError(relPath, `broken JSON: ${(err as Error).message}`, { cause: err });
-      }
+      const parsed = parseJson(await handle.readFile("utf8"));
+      if (!parsed.ok) throw new InvalidRecordError(relPath, parsed.reason);
+      return parsed.value;
     } finally {
       await handle.close();
     }

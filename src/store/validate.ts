@@ -8,7 +8,7 @@ import {
   type ArtifactRecord, type JsonValue, type RunRecord, type Limits,
 } from "../types.js";
 import {
-  IMAGE_PROTOCOLS, LINK_PROTOCOLS, isUuid, isValidFileName, isValidRunId, keyProblem, urlProblem,
+  IMAGE_PROTOCOLS, LINK_PROTOCOLS, isUuid, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, urlProblem,
 } from "./rules.js";
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -163,4 +163,33 @@ export function checkRunRecord(value: unknown): Checked<RunRecord> {
     return { ok: false, reason: `endTime ${JSON.stringify(value.endTime)} is not an ISO UTC time` };
   }
   return { ok: true, value: value as unknown as RunRecord };
+}
+
+/** File bytes → parsed JSON, or why not. */
+export function parseJson(text: string): Checked<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    return { ok: false, reason: `broken JSON: ${(err as Error).message}` };
+  }
+}
+
+/**
+ * A parsed version file `<key folder>/<name>` → a record, or why not: the record checks, plus its key matching
+ * its folder and its `created` matching its file name. Every reader of version files goes through this.
+ */
+export function checkVersionFile(
+  value: unknown, key: string | null, name: string, limits: Limits = DEFAULT_LIMITS,
+): Checked<ArtifactRecord> {
+  const created = timestampOfFileName(name);
+  if (created === null) return { ok: false, reason: "file name is not a version timestamp" };
+  const checked = checkArtifactRecord(value, limits);
+  if (!checked.ok) return checked;
+  if (checked.value.key !== key) {
+    return { ok: false, reason: `key ${JSON.stringify(checked.value.key)} does not match its folder` };
+  }
+  if (checked.value.created !== created) {
+    return { ok: false, reason: `created ${JSON.stringify(checked.value.created)} does not match the file name` };
+  }
+  return checked;
 }
