@@ -17,13 +17,13 @@ import { BuildCache, cacheBase, siteSalt, type FileEntry } from "./cache.js";
 import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments.js";
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
-import { ICON_FILE, SCRIPT_FILE, STYLE_FILE } from "./paths.js";
+import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
 import { streamStore } from "./read.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
 import { ExtrasCollector } from "./extras/collect.js";
-import { EXTRA_ASSETS, SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
+import { SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
 
 export interface BuildOptions {
   /** The store folder. */ dir: string;
@@ -57,8 +57,6 @@ export interface BuildResult {
   reused: number;
 }
 
-/** Files copied from `templates/assets/` into every site. */
-const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE, ...EXTRA_ASSETS];
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   try {
@@ -86,7 +84,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
   // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
   const collector = new ExtrasCollector({
-    siteTitle: options.title ?? "Artifacts", ...(baseUrl === undefined ? {} : { baseUrl }),
+    siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
     emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true,
   });
   try {
@@ -122,7 +120,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 
-    const model = buildModel({ title: options.title ?? "Artifacts", records, runs: rest.runs, inputs: false });
+    const model = buildModel({ title: options.title ?? DEFAULT_TITLE, records, runs: rest.runs, inputs: false });
     // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
     const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!) : undefined;
     const runArtifactCounts = new Map<string, number>();
@@ -163,10 +161,10 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     };
 
     const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
-    const total = model.pages.length + ASSETS.length + rest.images.length + extras.length;
+    const total = model.pages.length + SITE_ASSETS.length + rest.images.length + extras.length;
     let done = 0;
     const step = () => options.onProgress?.(++done, total);
-    for (const asset of ASSETS) {
+    for (const asset of SITE_ASSETS) {
       writer.writeSync(asset, await fs.readFile(path.join(renderer.templatesDir, asset)));
       step();
     }

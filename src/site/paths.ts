@@ -9,6 +9,12 @@ export const NOT_FOUND_PAGE = "404.html";
 export const STYLE_FILE = "assets/style.css";
 export const SCRIPT_FILE = "assets/app.js";
 export const ICON_FILE = "assets/icon.svg";
+/** Files copied from `templates/assets/` into every site, by the full build and by watch mode alike. */
+export const SITE_ASSETS: readonly string[] = [
+  STYLE_FILE, SCRIPT_FILE, ICON_FILE, "assets/extras.css", "assets/table.js", "assets/compare.js", "assets/search.js",
+];
+/** The site's title when none is given. */
+export const DEFAULT_TITLE = "Artifacts";
 /** Written at the root of every built site, so a later build knows the folder is its own to replace. */
 export const MARKER_FILE = ".artifact-press-site";
 

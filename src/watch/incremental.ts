@@ -11,8 +11,8 @@ import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
 import { buildModel, type Page, type SiteModel } from "../site/model.js";
 import { ExtrasCollector } from "../site/extras/collect.js";
-import { EXTRA_ASSETS, SEARCH_PAGE, renderSearchPage } from "../site/extras/search-page.js";
-import { ICON_FILE, SCRIPT_FILE, STYLE_FILE } from "../site/paths.js";
+import { SEARCH_PAGE, renderSearchPage } from "../site/extras/search-page.js";
+import { DEFAULT_TITLE, SITE_ASSETS } from "../site/paths.js";
 import { SiteRenderer, type RenderedArtifact } from "../site/render.js";
 import { SiteWriter } from "../site/write.js";
 import type { StoreChanges } from "./batch.js";
@@ -42,8 +42,6 @@ export interface UpdateResult {
 /** A batch touching at most this many keys writes their pages before rebuilding the whole model. */
 const EARLY_KEYS = 4;
 
-/** Files copied from the templates into every site, as the full build copies them. */
-const ASSETS: readonly string[] = [STYLE_FILE, SCRIPT_FILE, ICON_FILE, ...EXTRA_ASSETS];
 
 /** One render of an artifact, tied to the revision of the file it came from; null when its Markdown was refused. */
 interface CachedArtifact {
@@ -74,7 +72,7 @@ export class IncrementalSite {
   private problems: StoreProblem[] = [];
 
   private constructor(private readonly options: IncrementalOptions, private readonly state: StoreState) {
-    this.title = options.title ?? "Artifacts";
+    this.title = options.title ?? DEFAULT_TITLE;
   }
 
   /**
@@ -104,7 +102,7 @@ export class IncrementalSite {
     // A missing store is an empty one: watch mode waits for it to appear.
     if (stat?.isDirectory()) await this.state.load(this.report);
     else if (stat) this.report({ path: this.options.dir, reason: "not a folder" });
-    for (const asset of ASSETS) this.assets.set(asset, await fs.readFile(path.join(this.renderer.templatesDir, asset)));
+    for (const asset of SITE_ASSETS) this.assets.set(asset, await fs.readFile(path.join(this.renderer.templatesDir, asset)));
     const view = this.state.view();
     for (const p of this.state.duplicates(this.state.allEntries(), view)) this.report(p);
     const next = this.derive(view);

@@ -3,8 +3,6 @@ import { Eta } from "eta";
 import { CSP, TEMPLATES_DIR } from "../render.js";
 
 export const SEARCH_PAGE = "search.html";
-/** Assets of the extras, copied from `templates/assets/` beside the site's own. */
-export const EXTRA_ASSETS: readonly string[] = ["assets/extras.css", "assets/table.js", "assets/compare.js", "assets/search.js"];
 
 /** The page's HTML, through the site layout like every other page. */
 export function renderSearchPage(siteTitle: string, templatesDir = TEMPLATES_DIR): string {
