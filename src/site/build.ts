@@ -7,7 +7,7 @@
  * page-keys.ts) is the one the previous build wrote is hard-linked from the previous site instead of rendered.
  */
 import { createHash } from "node:crypto";
-import { lstatSync, mkdtempSync, promises as fs, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, promises as fs, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -44,6 +44,12 @@ export interface BuildOptions {
   baseUrl?: string;
   /** Base folder of the cache; default `$ARTIFACTS_CACHE_DIR`, else `$XDG_CACHE_HOME/artifact-press`, else `~/.cache/artifact-press`. */
   cacheDir?: string;
+  /**
+   * Writer threads: 1 writes the site's files on another thread (from the few-hundredth file on, so a small site
+   * never starts one) while this one renders; 0 writes everything here. Default 1 when the machine has 2 or more
+   * cores, else 0.
+   */
+  workers?: number;
 }
 
 export interface BuildResult {
@@ -76,7 +82,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     options.onProblem?.(p);
   };
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
-  const writer = await SiteWriter.open(options.out, options.dir);
+  const workers = options.workers ?? (os.availableParallelism() >= 2 ? 1 : 0);
+  const writer = await SiteWriter.open(options.out, options.dir, { thread: workers > 0 });
   const renderer = new SiteRenderer();
   const salt = siteSalt(renderer.templatesDir);
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out: writer.out, salt }) : undefined;
@@ -153,11 +160,14 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
           return;
         }
       }
-      writer.writeSync(rel, make());
-      if (cache) {
-        const stat = statSync(writer.target(rel));
-        files.set(rel, [k, stat.size, stat.mtimeMs, stat.ino]);
-      }
+      // Filled in once the file is written (maybe by the writer thread); set now so the order stays the build's.
+      const entry: FileEntry = [k, 0, 0, 0];
+      files.set(rel, entry);
+      writer.writeSync(rel, make(), ([size, mtimeMs, ino]) => {
+        entry[1] = size;
+        entry[2] = mtimeMs;
+        entry[3] = ino;
+      });
     };
 
     const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
@@ -182,6 +192,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       step();
       // Let a progress bar (and a watcher's server) breathe now and then.
       if (done % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));
+      await writer.keepUp();
     }
     writer.writeSync(SEARCH_PAGE, renderSearchPage(model.title, renderer.templatesDir));
     cache?.forgetFiles();

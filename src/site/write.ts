@@ -3,11 +3,17 @@
  * end: a failed build leaves the previous site intact and no stale file survives (DESIGN §4).
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, promises as fs, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, promises as fs, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BuildError, UnsafePathError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
 import { inside } from "./inside.js";
+import { WritePool, type WrittenStat } from "./write-pool.js";
+
+/** Files written on the main thread before a writer thread starts: a small site is done before it would pay. */
+const POOL_AFTER = 256;
+/** Bytes handed to the writer thread and not yet written at which rendering waits, so memory stays flat. */
+const MAX_BACKLOG = 32 * 1024 * 1024;
 
 const MARKER_TEXT = "This folder was made by `artifacts build` and is replaced as a whole by the next build.\n";
 
@@ -65,19 +71,25 @@ export class SiteWriter {
   readonly tmp: string;
   private readonly dirs = new Set<string>();
   private written = 0;
+  private readonly threaded: boolean;
+  private pool: WritePool | undefined;
 
-  private constructor(out: string, tmp: string) {
+  private constructor(out: string, tmp: string, threaded: boolean) {
     this.out = out;
     this.tmp = tmp;
+    this.threaded = threaded;
   }
 
-  /** Checks `out` (see checkOut) and makes the temp folder beside it. */
-  static async open(out: string, storeDir: string): Promise<SiteWriter> {
+  /**
+   * Checks `out` (see checkOut) and makes the temp folder beside it. With `thread`, files past the first few
+   * hundred are written by a writer thread (write-pool.ts); default false.
+   */
+  static async open(out: string, storeDir: string, options: { thread?: boolean } = {}): Promise<SiteWriter> {
     const abs = await checkOut(out, storeDir);
     await fs.mkdir(path.dirname(abs), { recursive: true });
     const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.building-${randomBytes(6).toString("hex")}`);
     await fs.mkdir(tmp);
-    const writer = new SiteWriter(abs, tmp);
+    const writer = new SiteWriter(abs, tmp, options.thread ?? false);
     writer.dirs.add(tmp);
     return writer;
   }
@@ -100,12 +112,31 @@ export class SiteWriter {
    * Writes one file now. Synchronous on purpose: a page is a few kilobytes, and one thread-pool round trip per
    * open, write and close cost far more than the write itself (10× on the 10k bench).
    */
-  writeSync(rel: string, data: string | Uint8Array): void {
+  writeSync(rel: string, data: string | Uint8Array, onStat?: (stat: WrittenStat) => void): void {
     const abs = this.target(rel);
+    if (this.threaded && !this.pool && this.written >= POOL_AFTER) this.pool = new WritePool();
+    this.written++;
+    if (this.pool) {
+      this.pool.write(abs, data, onStat);
+      return;
+    }
     this.ensureDir(abs);
     // "wx": the temp folder is ours and new, so an existing file means two pages claimed one path.
     writeFileSync(abs, data, { flag: "wx" });
-    this.written++;
+    if (onStat) {
+      const stat = statSync(abs);
+      onStat([stat.size, stat.mtimeMs, stat.ino]);
+    }
+  }
+
+  /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */
+  async keepUp(): Promise<void> {
+    if (this.pool && this.pool.backlog > MAX_BACKLOG) await this.pool.drain(MAX_BACKLOG / 2);
+  }
+
+  /** Waits until every file handed over is written; throws the writer thread's failure. */
+  async settle(): Promise<void> {
+    await this.pool?.drain();
   }
 
   /**
@@ -135,6 +166,8 @@ export class SiteWriter {
 
   /** Writes the marker and swaps the new site in place of the old one. */
   async commit(): Promise<void> {
+    await this.settle();
+    await this.closePool();
     await fs.writeFile(path.join(this.tmp, MARKER_FILE), MARKER_TEXT, { flag: "wx" });
     // Checked again: another process may have put something in `out` while we built.
     await checkReplaceable(this.out);
@@ -155,7 +188,14 @@ export class SiteWriter {
     if (moved) await fs.rm(old, { recursive: true, force: true });
   }
 
+  private async closePool(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
+  }
+
   async abort(): Promise<void> {
+    await this.closePool();
     await fs.rm(this.tmp, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,122 @@
+/**
+ * A writer thread for the site: the main thread renders while the kernel creates files (about 100 µs each, more
+ * than rendering a page) on another core. Files go over in batches; the thread makes folders, writes each file
+ * with "wx" (a second claim on a path is an error, as on the main thread) and, when asked, returns its stat for
+ * the cache. The first failure stops the thread and is thrown to the main thread at its next call.
+ */
+import { Worker } from "node:worker_threads";
+
+/** size, mtimeMs, ino of a file the thread wrote. */
+export type WrittenStat = [size: number, mtimeMs: number, ino: number];
+
+// Plain CommonJS so one string runs the same from the TypeScript sources (tests) and from dist/.
+const WORKER_SOURCE = `
+const { mkdirSync, statSync, writeFileSync } = require("node:fs");
+const path = require("node:path");
+const { parentPort } = require("node:worker_threads");
+const dirs = new Set();
+let failed = false;
+parentPort.on("message", ({ id, files }) => {
+  const stats = [];
+  if (!failed) {
+    try {
+      for (const [abs, data, wantStat] of files) {
+        const dir = path.dirname(abs);
+        if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
+        writeFileSync(abs, data, { flag: "wx" });
+        if (wantStat) { const s = statSync(abs); stats.push([s.size, s.mtimeMs, s.ino]); }
+      }
+    } catch (err) {
+      failed = true;
+      parentPort.postMessage({ id, stats, error: { message: err.message, code: err.code } });
+      return;
+    }
+  }
+  parentPort.postMessage({ id, stats });
+});
+`;
+
+/** Files per batch, and bytes per batch: one message per file would cost more than the write it saves. */
+const BATCH_FILES = 64;
+const BATCH_BYTES = 256 * 1024;
+
+type Pending = { abs: string; data: string | Uint8Array; onStat?: (stat: WrittenStat) => void };
+
+export class WritePool {
+  private readonly worker: Worker;
+  private batch: Pending[] = [];
+  private batchBytes = 0;
+  private readonly inFlight = new Map<number, { files: Pending[]; bytes: number }>();
+  private nextId = 0;
+  private queuedBytes = 0;
+  private failure: Error | undefined;
+  private waiters: Array<() => void> = [];
+
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+    this.worker.on("message", (msg: { id: number; stats: WrittenStat[]; error?: { message: string; code?: string } }) => {
+      const sent = this.inFlight.get(msg.id)!;
+      this.inFlight.delete(msg.id);
+      this.queuedBytes -= sent.bytes;
+      let i = 0;
+      for (const file of sent.files) if (file.onStat && i < msg.stats.length) file.onStat(msg.stats[i++]!);
+      if (msg.error && !this.failure) this.failure = Object.assign(new Error(msg.error.message), { code: msg.error.code });
+      this.wake();
+    });
+    this.worker.on("error", (err) => {
+      this.failure ??= err;
+      this.wake();
+    });
+    this.worker.on("exit", () => {
+      this.failure ??= new Error("The site's writer thread stopped.");
+      this.wake();
+    });
+  }
+
+  /** Bytes handed over and not yet written. */
+  get backlog(): number {
+    return this.queuedBytes + this.batchBytes;
+  }
+
+  /** Queues one file; `abs` is already checked by the caller. `onStat` gets its stat once written. */
+  write(abs: string, data: string | Uint8Array, onStat?: (stat: WrittenStat) => void): void {
+    this.check();
+    this.batch.push(onStat ? { abs, data, onStat } : { abs, data });
+    this.batchBytes += data.length;
+    if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
+  }
+
+  /** Waits until at most `bytes` are waiting to be written; throws the thread's failure. */
+  async drain(bytes = 0): Promise<void> {
+    this.flush();
+    while (!this.failure && this.queuedBytes > bytes) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.check();
+  }
+
+  /** Stops the thread; what was not written yet is dropped. */
+  async close(): Promise<void> {
+    this.worker.removeAllListeners("exit");
+    await this.worker.terminate();
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const id = this.nextId++;
+    const files = this.batch;
+    this.inFlight.set(id, { files, bytes: this.batchBytes });
+    this.queuedBytes += this.batchBytes;
+    this.worker.postMessage({ id, files: files.map((f) => [f.abs, f.data, f.onStat !== undefined]) });
+    this.batch = [];
+    this.batchBytes = 0;
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}

@@ -1,0 +1,51 @@
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SiteWriter } from "../../src/site/write.js";
+
+let base: string;
+beforeEach(async () => {
+  base = await fs.mkdtemp(path.join(os.tmpdir(), "ap-write-pool-"));
+  await fs.mkdir(path.join(base, "store"));
+});
+afterEach(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+// Enough files that the writer thread starts (it takes over after the first 256).
+const MANY = 700;
+
+describe("SiteWriter with a writer thread", () => {
+  it("writes every file, in nested folders, with stats for the cache, before commit returns", async () => {
+    const out = path.join(base, "site");
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { thread: true });
+    const stats = new Map<string, number[]>();
+    for (let i = 0; i < MANY; i++) {
+      const rel = `d${i % 7}/p${i}/index.html`;
+      const data = i % 2 ? `page ${i}` : new TextEncoder().encode(`bytes ${i}`);
+      writer.writeSync(rel, data, (s) => stats.set(rel, s));
+      await writer.keepUp();
+    }
+    await writer.commit();
+    expect(writer.count).toBe(MANY);
+    expect(stats.size).toBe(MANY);
+    for (let i = 0; i < MANY; i++) {
+      const rel = `d${i % 7}/p${i}/index.html`;
+      const abs = path.join(out, rel);
+      expect(await fs.readFile(abs, "utf8")).toBe(i % 2 ? `page ${i}` : `bytes ${i}`);
+      const st = await fs.stat(abs);
+      expect(stats.get(rel)).toEqual([st.size, st.mtimeMs, st.ino]);
+    }
+  });
+
+  it("a path claimed twice fails the commit (as without the thread), and abort leaves nothing behind", async () => {
+    const out = path.join(base, "site");
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { thread: true });
+    for (let i = 0; i < MANY; i++) writer.writeSync(`p${i}.html`, "x");
+    writer.writeSync(`p${MANY - 1}.html`, "again");
+    await expect(writer.commit()).rejects.toThrow(/EEXIST/);
+    await writer.abort();
+    expect(await fs.readdir(base)).toEqual(["store"]);
+  });
+});
