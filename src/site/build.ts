@@ -182,10 +182,12 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     for (const image of rest.images) {
       put(image.path, () => image.path, () => image.bytes);
       step();
+      await writer.keepUp();
     }
     for (const { file, record } of extras) {
       put(file, () => `${salt}:${hashOf.get(record)}`, () => lookup(record.id)!.files.find((f) => f.path === file)!.data);
       step();
+      await writer.keepUp();
     }
     for (const page of model.pages) {
       put(page.path, () => keys!.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts, textOf));

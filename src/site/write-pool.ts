@@ -40,7 +40,7 @@ parentPort.on("message", ({ id, files }) => {
 const BATCH_FILES = 64;
 const BATCH_BYTES = 256 * 1024;
 
-type Pending = { abs: string; data: string | Uint8Array; onStat?: (stat: WrittenStat) => void };
+type Pending = { abs: string; data: string | Uint8Array | null; onStat?: (stat: WrittenStat) => void };
 
 export class WritePool {
   private readonly worker: Worker;
@@ -53,7 +53,8 @@ export class WritePool {
   private waiters: Array<() => void> = [];
 
   constructor() {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true });
+    // A small young generation: the thread only passes strings through, and a large one just holds garbage longer.
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.on("message", (msg: { id: number; stats: WrittenStat[]; error?: { message: string; code?: string } }) => {
       const sent = this.inFlight.get(msg.id)!;
       this.inFlight.delete(msg.id);
@@ -106,6 +107,8 @@ export class WritePool {
     this.inFlight.set(id, { files, bytes: this.batchBytes });
     this.queuedBytes += this.batchBytes;
     this.worker.postMessage({ id, files: files.map((f) => [f.abs, f.data, f.onStat !== undefined]) });
+    // The message holds its own copy: let the page go now rather than when the thread answers.
+    for (const f of files) f.data = null;
     this.batch = [];
     this.batchBytes = 0;
   }

@@ -13,7 +13,7 @@ import { WritePool, type WrittenStat } from "./write-pool.js";
 /** Files written on the main thread before a writer thread starts: a small site is done before it would pay. */
 const POOL_AFTER = 256;
 /** Bytes handed to the writer thread and not yet written at which rendering waits, so memory stays flat. */
-const MAX_BACKLOG = 32 * 1024 * 1024;
+const MAX_BACKLOG = 16 * 1024 * 1024;
 
 const MARKER_TEXT = "This folder was made by `artifacts build` and is replaced as a whole by the next build.\n";
 
@@ -132,6 +132,11 @@ export class SiteWriter {
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */
   async keepUp(): Promise<void> {
     if (this.pool && this.pool.backlog > MAX_BACKLOG) await this.pool.drain(MAX_BACKLOG / 2);
+  }
+
+  /** Bytes handed to the writer thread and not written yet (0 without one). */
+  get backlog(): number {
+    return this.pool?.backlog ?? 0;
   }
 
   /** Waits until every file handed over is written; throws the writer thread's failure. */
