@@ -45,7 +45,7 @@ export interface BuildOptions {
   /** Base folder of the cache; default `$ARTIFACTS_CACHE_DIR`, else `$XDG_CACHE_HOME/artifact-press`, else `~/.cache/artifact-press`. */
   cacheDir?: string;
   /**
-   * Writer threads: 1 writes the site's files on another thread (from the few-hundredth file on, so a small site
+   * Writer threads: that many threads write the site's files (from the few-hundredth file on, so a small site
    * never starts one) while this one renders; 0 writes everything here. Default 1 when the machine has 2 or more
    * cores, else 0.
    */
@@ -83,7 +83,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   };
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
   const workers = options.workers ?? (os.availableParallelism() >= 2 ? 1 : 0);
-  const writer = await SiteWriter.open(options.out, options.dir, { thread: workers > 0 });
+  const writer = await SiteWriter.open(options.out, options.dir, { threads: workers });
   const renderer = new SiteRenderer();
   const salt = siteSalt(renderer.templatesDir);
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out: writer.out, salt }) : undefined;

@@ -71,25 +71,25 @@ export class SiteWriter {
   readonly tmp: string;
   private readonly dirs = new Set<string>();
   private written = 0;
-  private readonly threaded: boolean;
-  private pool: WritePool | undefined;
+  private readonly threads: number;
+  private pools: WritePool[] = [];
 
-  private constructor(out: string, tmp: string, threaded: boolean) {
+  private constructor(out: string, tmp: string, threads: number) {
     this.out = out;
     this.tmp = tmp;
-    this.threaded = threaded;
+    this.threads = threads;
   }
 
   /**
-   * Checks `out` (see checkOut) and makes the temp folder beside it. With `thread`, files past the first few
-   * hundred are written by a writer thread (write-pool.ts); default false.
+   * Checks `out` (see checkOut) and makes the temp folder beside it. With `threads` > 0, files past the first few
+   * hundred are written by that many writer threads, in turn (write-pool.ts); default 0.
    */
-  static async open(out: string, storeDir: string, options: { thread?: boolean } = {}): Promise<SiteWriter> {
+  static async open(out: string, storeDir: string, options: { threads?: number } = {}): Promise<SiteWriter> {
     const abs = await checkOut(out, storeDir);
     await fs.mkdir(path.dirname(abs), { recursive: true });
     const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.building-${randomBytes(6).toString("hex")}`);
     await fs.mkdir(tmp);
-    const writer = new SiteWriter(abs, tmp, options.thread ?? false);
+    const writer = new SiteWriter(abs, tmp, options.threads ?? 0);
     writer.dirs.add(tmp);
     return writer;
   }
@@ -114,10 +114,12 @@ export class SiteWriter {
    */
   writeSync(rel: string, data: string | Uint8Array, onStat?: (stat: WrittenStat) => void): void {
     const abs = this.target(rel);
-    if (this.threaded && !this.pool && this.written >= POOL_AFTER) this.pool = new WritePool();
-    this.written++;
-    if (this.pool) {
-      this.pool.write(abs, data, onStat);
+    if (this.threads > 0 && this.pools.length === 0 && this.written >= POOL_AFTER) {
+      this.pools = Array.from({ length: this.threads }, () => new WritePool());
+    }
+    const n = this.written++;
+    if (this.pools.length > 0) {
+      this.pools[n % this.pools.length]!.write(abs, data, onStat);
       return;
     }
     this.ensureDir(abs);
@@ -131,17 +133,19 @@ export class SiteWriter {
 
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */
   async keepUp(): Promise<void> {
-    if (this.pool && this.pool.backlog > MAX_BACKLOG) await this.pool.drain(MAX_BACKLOG / 2);
+    if (this.backlog > MAX_BACKLOG) await Promise.all(this.pools.map((p) => p.drain(MAX_BACKLOG / 2 / this.pools.length)));
   }
 
   /** Bytes handed to the writer thread and not written yet (0 without one). */
   get backlog(): number {
-    return this.pool?.backlog ?? 0;
+    let sum = 0;
+    for (const p of this.pools) sum += p.backlog;
+    return sum;
   }
 
   /** Waits until every file handed over is written; throws the writer thread's failure. */
   async settle(): Promise<void> {
-    await this.pool?.drain();
+    await Promise.all(this.pools.map((p) => p.drain()));
   }
 
   /**
@@ -194,9 +198,9 @@ export class SiteWriter {
   }
 
   private async closePool(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.close();
+    const pools = this.pools;
+    this.pools = [];
+    await Promise.all(pools.map((p) => p.close()));
   }
 
   async abort(): Promise<void> {

@@ -19,7 +19,7 @@ const MANY = 700;
 describe("SiteWriter with a writer thread", () => {
   it("writes every file, in nested folders, with stats for the cache, before commit returns", async () => {
     const out = path.join(base, "site");
-    const writer = await SiteWriter.open(out, path.join(base, "store"), { thread: true });
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 2 });
     const stats = new Map<string, number[]>();
     for (let i = 0; i < MANY; i++) {
       const rel = `d${i % 7}/p${i}/index.html`;
@@ -41,7 +41,7 @@ describe("SiteWriter with a writer thread", () => {
 
   it("a path claimed twice fails the commit (as without the thread), and abort leaves nothing behind", async () => {
     const out = path.join(base, "site");
-    const writer = await SiteWriter.open(out, path.join(base, "store"), { thread: true });
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 2 });
     for (let i = 0; i < MANY; i++) writer.writeSync(`p${i}.html`, "x");
     writer.writeSync(`p${MANY - 1}.html`, "again");
     await expect(writer.commit()).rejects.toThrow(/EEXIST/);
