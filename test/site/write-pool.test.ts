@@ -49,3 +49,36 @@ describe("SiteWriter with a writer thread", () => {
     expect(await fs.readdir(base)).toEqual(["store"]);
   });
 });
+
+describe("buildSite with writer threads", () => {
+  it("gives the bytes of a single-threaded build, and a cached rebuild reuses every page it wrote", async () => {
+    const { openStore } = await import("../../src/artifacts/client.js");
+    const { buildSite } = await import("../../src/site/build.js");
+    const dir = path.join(base, "store");
+    const store = openStore(dir);
+    // 30 keys × 10 versions: over 300 artifact pages, so the writer threads take over.
+    for (let k = 0; k < 30; k++) {
+      for (let v = 0; v < 10; v++) await store.createMarkdownArtifact({ key: `k-${k}`, markdown: `# Key ${k}\n\nversion **${v}**` });
+    }
+    const snapshot = async (root: string) => {
+      const files = new Map<string, string>();
+      const walk = async (rel: string): Promise<void> => {
+        for (const e of await fs.readdir(path.join(root, rel), { withFileTypes: true })) {
+          const r = rel ? `${rel}/${e.name}` : e.name;
+          if (e.isDirectory()) await walk(r);
+          else files.set(r, (await fs.readFile(path.join(root, r))).toString("base64"));
+        }
+      };
+      await walk("");
+      return files;
+    };
+    const cacheDir = path.join(base, "cache");
+    await buildSite({ dir, out: path.join(base, "one"), cache: false, workers: 0 });
+    const threaded = await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 });
+    expect(threaded.files).toBeGreaterThan(300);
+    expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+    const again = await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 });
+    expect(again.reused).toBeGreaterThan(300);
+    expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+  });
+});
