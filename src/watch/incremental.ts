@@ -194,25 +194,39 @@ export class IncrementalSite {
    * besides). Sets the renderer's extras helpers to these keys' until `derive` sets the whole store's.
    */
   private keyModel(keys: string[], view: StoreView): { model: SiteModel; rendered: Map<string, RenderedArtifact> } {
-    const records: ArtifactRecord[] = [];
-    const rendered = new Map<string, RenderedArtifact>();
-    // Diffs and trends of a key read only that key's versions, so a collector over these keys gives the same ones.
-    const collector = new ExtrasCollector({ siteTitle: this.title, emit: () => {} });
+    const pairs: [RecordEntry, ArtifactRecord][] = [];
     for (const key of keys) {
       for (const entry of this.state.entriesOf(key)) {
         const record = entry.record;
-        if (!record || view.winners.get(record.id.toLowerCase()) !== entry) continue;
-        const html = this.renderOnce(entry, record);
-        if (html === null) continue;
-        rendered.set(record.id, html);
-        records.push(record);
-        const imagePath = entry.image?.path;
-        collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) });
+        if (record && view.winners.get(record.id.toLowerCase()) === entry) pairs.push([entry, record]);
       }
+    }
+    // Diffs and trends of a key read only that key's versions, so a collector over these keys gives the same ones.
+    const { records, rendered } = this.renderAndCollect(pairs, () => {});
+    return { model: buildModel({ title: this.title, records, runs: view.runs }), rendered };
+  }
+
+  /**
+   * Renders each record once (reusing unchanged HTML) and feeds it to an extras collector, in the given order, as
+   * the full build does; the renderer's extras helpers are set from the collector for the pages.
+   */
+  private renderAndCollect(
+    pairs: Iterable<[RecordEntry, ArtifactRecord]>, emit: (file: { path: string; data: string }) => void,
+  ): { records: ArtifactRecord[]; rendered: Map<string, RenderedArtifact> } {
+    const records: ArtifactRecord[] = [];
+    const rendered = new Map<string, RenderedArtifact>();
+    const collector = new ExtrasCollector({ siteTitle: this.title, emit });
+    for (const [entry, record] of pairs) {
+      const html = this.renderOnce(entry, record);
+      if (html === null) continue;
+      rendered.set(record.id, html);
+      records.push(record);
+      const imagePath = entry.image?.path;
+      collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) });
     }
     collector.finish();
     this.renderer.extras = collector.helpers();
-    return { model: buildModel({ title: this.title, records, runs: view.runs }), rendered };
+    return { records, rendered };
   }
 
   private readonly report = (p: StoreProblem): void => {
@@ -232,21 +246,9 @@ export class IncrementalSite {
    * every record in store order, and the renderer's extras helpers are set from them for the pages.
    */
   private derive(view: StoreView): SiteState {
-    const records: ArtifactRecord[] = [];
-    const rendered = new Map<string, RenderedArtifact>();
     const extras: { path: string; data: string }[] = [];
-    const collector = new ExtrasCollector({ siteTitle: this.title, emit: (file) => extras.push(file) });
-    view.entries.forEach((entry, i) => {
-      const record = view.records[i]!;
-      const html = this.renderOnce(entry, record);
-      if (html === null) return;
-      rendered.set(record.id, html);
-      records.push(record);
-      const imagePath = entry.image?.path;
-      collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) });
-    });
-    collector.finish();
-    this.renderer.extras = collector.helpers();
+    const pairs = view.entries.map((entry, i): [RecordEntry, ArtifactRecord] => [entry, view.records[i]!]);
+    const { records, rendered } = this.renderAndCollect(pairs, (file) => extras.push(file));
     const model = buildModel({ title: this.title, records, runs: view.runs });
     const files = new Map<string, string | Uint8Array>(this.assets);
     for (const image of view.images.values()) files.set(image.path, image.bytes);
