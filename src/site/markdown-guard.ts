@@ -52,21 +52,42 @@ export function checkHtmlNesting(html: string): string {
  * start plus half its indentation (each nested list level indents at least two columns).
  */
 export function checkNesting(markdown: string): void {
+  forEachLine(markdown, nestingCheck(markdown));
+}
+
+/** Both guards in one pass over the lines: what the renderer runs before the parser. */
+export function guardMarkdown(markdown: string): void {
+  const nesting = nestingCheck(markdown);
+  const emphasis = emphasisCheck(markdown);
+  forEachLine(markdown, (start, end, lineNo) => {
+    nesting(start, end, lineNo);
+    emphasis(start, end, lineNo);
+  });
+}
+
+type LineVisitor = (start: number, end: number, lineNo: number) => void;
+
+/** Calls `visit` with the bounds of each line (without its newline) and its 1-based number. */
+function forEachLine(text: string, visit: LineVisitor): void {
   let lineNo = 0;
   let start = 0;
-  const length = markdown.length;
-  while (start <= length) {
-    let end = markdown.indexOf("\n", start);
-    if (end === -1) end = length;
-    lineNo++;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    visit(start, end, ++lineNo);
+    start = end + 1;
+  }
+}
+
+function nestingCheck(markdown: string): LineVisitor {
+  return (start, end, lineNo) => {
     const depth = lineDepth(markdown, start, end);
     if (depth > MAX_NESTING) {
       throw new MarkdownError(
         `Markdown is nested ${depth} levels deep on line ${lineNo} (at most ${MAX_NESTING} levels of blockquotes and lists)`,
       );
     }
-    start = end + 1;
-  }
+  };
 }
 
 /** Container depth of one line: markers counted plus indentation / 2, when the line opens a container. */
@@ -120,16 +141,14 @@ const FENCE_RE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** Throws MarkdownError when the Markdown holds more emphasis delimiters than the parser can match quickly. */
 export function checkEmphasis(markdown: string): void {
+  forEachLine(markdown, emphasisCheck(markdown));
+}
+
+function emphasisCheck(markdown: string): LineVisitor {
   let inBlock = 0;
   let inDocument = 0;
   let fence: string | null = null;
-  let lineNo = 0;
-  let start = 0;
-  const length = markdown.length;
-  while (start <= length) {
-    let end = markdown.indexOf("\n", start);
-    if (end === -1) end = length;
-    lineNo++;
+  return (start, end, lineNo) => {
     const line = markdown.slice(start, end);
     const opener = FENCE_RE.exec(line);
     if (fence !== null) {
@@ -152,6 +171,5 @@ export function checkEmphasis(markdown: string): void {
         );
       }
     }
-    start = end + 1;
-  }
+  };
 }

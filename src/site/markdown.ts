@@ -5,7 +5,7 @@
 import { Marked } from "marked";
 import { MarkdownError } from "../errors.js";
 import { inlineParts, renderTokensSafely } from "./markdown-fast.js";
-import { checkEmphasis, checkHtmlNesting, checkNesting } from "./markdown-guard.js";
+import { checkHtmlNesting, guardMarkdown } from "./markdown-guard.js";
 import { sanitizeHtml } from "./sanitize.js";
 
 export { MAX_HTML_NESTING, MAX_NESTING } from "./markdown-guard.js";
@@ -23,8 +23,7 @@ export interface RenderMarkdownOptions {
 
 /** GitHub-flavoured Markdown → sanitized HTML safe to put in a page as-is. Throws MarkdownError for pathological input. */
 export function renderMarkdown(markdown: string, options: RenderMarkdownOptions = {}): string {
-  checkNesting(markdown);
-  checkEmphasis(markdown);
+  guardMarkdown(markdown);
   return guard(() => {
     const tokens = marked.lexer(markdown);
     const fast = options.path === "sanitizer" ? null : renderTokensSafely(tokens, false);
@@ -37,8 +36,7 @@ export function renderMarkdown(markdown: string, options: RenderMarkdownOptions 
  * unwrapped to their inline content, joined by spaces; lists, code and tables stay blocks.
  */
 export function renderInlineMarkdown(markdown: string, options: RenderMarkdownOptions = {}): string {
-  checkNesting(markdown);
-  checkEmphasis(markdown);
+  guardMarkdown(markdown);
   return guard(() => {
     const tokens = marked.lexer(markdown);
     const fast = options.path === "sanitizer" ? null : renderTokensSafely(tokens, true);
