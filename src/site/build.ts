@@ -13,14 +13,14 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
-import { BuildCache, cacheBase, siteSalt, type FileEntry } from "./cache.js";
+import { BuildCache, cacheBase, siteSalt, treeStamp, type FileEntry } from "./cache.js";
 import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments.js";
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
 import { streamStore } from "./read.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
-import { SiteWriter } from "./write.js";
+import { SiteWriter, checkOut } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
 import { ExtrasCollector } from "./extras/collect.js";
 import { SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
@@ -61,6 +61,11 @@ export interface BuildResult {
   durationMs: number;
   /** Files taken unchanged from the previous site through the cache (0 on a cold build). */
   reused: number;
+  /**
+   * True when neither the store nor the site changed since the last cached build into this `out` (same
+   * settings, same package): the site already was the result, and nothing was read or written.
+   */
+  unchanged: boolean;
 }
 
 
@@ -83,10 +88,28 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   };
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
   const workers = options.workers ?? (os.availableParallelism() >= 2 ? 1 : 0);
-  const writer = await SiteWriter.open(options.out, options.dir, { threads: workers });
   const renderer = new SiteRenderer();
   const salt = siteSalt(renderer.templatesDir);
-  const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out: writer.out, salt }) : undefined;
+  const out = await checkOut(options.out, options.dir);
+  const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out, salt }) : undefined;
+  // The store as this build sees it, before reading it: a file changed while the build reads makes the next build
+  // miss the snapshot and build again, never the other way round.
+  const storeStamp = cache && treeStamp(options.dir, JSON.stringify([options.title ?? DEFAULT_TITLE, baseUrl ?? null, options.maxFileSize ?? null]));
+  const same = cache?.unchanged(storeStamp, out);
+  if (same) {
+    // Nothing the site is made of changed, and the site is as the last build left it: it is already the result.
+    cache!.release();
+    for (const p of same.problems) report(p);
+    options.onProgress?.(same.files, same.files);
+    return { pages: same.pages, files: same.files, problems, durationMs: performance.now() - started, reused: same.files, unchanged: true };
+  }
+  let writer: SiteWriter;
+  try {
+    writer = await SiteWriter.open(out, options.dir, { threads: workers });
+  } catch (err) {
+    cache?.release();
+    throw err;
+  }
   const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
   const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
   // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
@@ -199,8 +222,13 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     writer.writeSync(SEARCH_PAGE, renderSearchPage(model.title, renderer.templatesDir));
     cache?.forgetFiles();
     await writer.commit();
-    cache?.save(fragments, files);
-    return { pages: model.pages.length, files: writer.count, problems, durationMs: performance.now() - started, reused };
+    if (cache) {
+      const site = treeStamp(writer.out);
+      const snapshot = storeStamp === undefined || site === undefined ? undefined
+        : { store: storeStamp, site, pages: model.pages.length, files: writer.count, problems };
+      cache.save(fragments, files, snapshot);
+    }
+    return { pages: model.pages.length, files: writer.count, problems, durationMs: performance.now() - started, reused, unchanged: false };
   } catch (err) {
     await writer.abort();
     if (err instanceof CorruptCacheError) cache?.wipe();

@@ -6,9 +6,14 @@
  * keyed by a hash of its record file) and `manifest.json` (the fragment index, and the key, size, inode and mtime
  * of every file of the published site). Everything in it is keyed by a salt of the package version, the
  * templates and the site code, so any change of those starts afresh.
+ *
+ * It also keeps a snapshot of the last build: a stamp of the store's tree (every entry's name, size, mtime, ctime
+ * and inode, plus the build settings) and one of the published site's tree. When both stamps are unchanged, the
+ * site on disk is exactly what a build would make again, and the build stops there (see `unchanged`).
  */
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import type { StoreProblem } from "../store/backend.js";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,12 +30,25 @@ const STALE_MS = 30 * 24 * 3600 * 1000;
 /** One published file as the previous build left it: the key it was made from, and how to know it is untouched. */
 export type FileEntry = [key: string, size: number, mtimeMs: number, ino: number];
 
+/** What the last build saw and made, to know when a rebuild would make the same site (see `treeStamp`). */
+export interface BuildSnapshot {
+  /** treeStamp of the store, with the build settings. */
+  store: string;
+  /** treeStamp of the published site, taken after the swap. */
+  site: string;
+  pages: number;
+  files: number;
+  /** The problems the build reported, reported again by a build that stops early. */
+  problems: StoreProblem[];
+}
+
 interface Manifest {
   format: number;
   salt: string;
   packSize: number;
   fragments: Record<string, FragmentEntry>;
   files: Record<string, FileEntry>;
+  snapshot?: BuildSnapshot;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -61,6 +79,37 @@ export function siteSalt(templatesDir: string, version = packageVersion()): stri
   return h.digest("hex");
 }
 
+/**
+ * A digest of a folder tree as the file system describes it: every entry's path and type, and for all but folders
+ * its size, mtime, ctime and inode (symbolic links are not followed). Any write, rename, hand edit or `touch`
+ * changes it (ctime cannot be set back from user space). Undefined when the tree cannot be walked. `extra` is
+ * hashed first (the build settings).
+ */
+export function treeStamp(root: string, extra = ""): string | undefined {
+  const h = createHash("sha1").update(`${extra}\0`);
+  const walk = (dir: string, rel: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const name = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        h.update(`${name}\0d\n`);
+        walk(abs, name);
+        continue;
+      }
+      const s = lstatSync(abs);
+      h.update(`${name}\0${s.mode}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n`);
+    }
+  };
+  try {
+    if (!lstatSync(root).isDirectory()) return undefined;
+    walk(root, "");
+  } catch {
+    return undefined;
+  }
+  return h.digest("hex");
+}
+
 function hashTree(h: ReturnType<typeof createHash>, dir: string, label: string, only?: RegExp): void {
   let entries: string[];
   try {
@@ -81,6 +130,7 @@ export class BuildCache {
   /** The previous build's fragment index and published files, when they were made with the same salt. */
   readonly previous: { fragments: Map<string, FragmentEntry>; files: Map<string, FileEntry> } | undefined;
   readonly pack: FragmentPack;
+  private readonly snapshot: BuildSnapshot | undefined;
 
   private constructor(readonly dir: string, private readonly salt: string, manifest: Manifest | undefined) {
     this.pack = new FragmentPack(path.join(dir, PACK), manifest?.packSize ?? 0);
@@ -88,6 +138,17 @@ export class BuildCache {
       fragments: new Map(Object.entries(manifest.fragments)),
       files: new Map(Object.entries(manifest.files)),
     };
+    this.snapshot = validSnapshot(manifest?.snapshot) ? manifest!.snapshot : undefined;
+  }
+
+  /**
+   * The last build's snapshot when a build now would make the very same site: the store stamps `storeStamp` as it
+   * did then, and the site at `out` is untouched since (same stamp). Undefined otherwise.
+   */
+  unchanged(storeStamp: string | undefined, out: string): BuildSnapshot | undefined {
+    const snap = this.snapshot;
+    if (!snap || storeStamp === undefined || snap.store !== storeStamp) return undefined;
+    return treeStamp(out) === snap.site ? snap : undefined;
   }
 
   /**
@@ -121,7 +182,7 @@ export class BuildCache {
   }
 
   /** Records the new build (after the swap); rewrites the pack when most of it is no longer used. */
-  save(fragments: Map<string, FragmentEntry>, files: Map<string, FileEntry>): void {
+  save(fragments: Map<string, FragmentEntry>, files: Map<string, FileEntry>, snapshot?: BuildSnapshot): void {
     let pack = this.pack;
     let live = 0;
     for (const e of fragments.values()) live += e.length;
@@ -136,6 +197,7 @@ export class BuildCache {
     const manifest: Manifest = {
       format: FORMAT, salt: this.salt, packSize: pack.size,
       fragments: Object.fromEntries(fragments), files: Object.fromEntries(files),
+      ...(snapshot ? { snapshot } : {}),
     };
     const tmp = path.join(this.dir, `${MANIFEST}.tmp`);
     writeFileSync(tmp, JSON.stringify(manifest));
@@ -185,6 +247,13 @@ function alive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+function validSnapshot(s: unknown): s is BuildSnapshot {
+  const v = s as BuildSnapshot | undefined;
+  return typeof v === "object" && v !== null && typeof v.store === "string" && typeof v.site === "string"
+    && Number.isInteger(v.pages) && Number.isInteger(v.files) && Array.isArray(v.problems)
+    && v.problems.every((p) => typeof p?.path === "string" && typeof p.reason === "string");
 }
 
 function readManifest(file: string, salt: string): Manifest | undefined {

@@ -51,6 +51,21 @@ describe("artifacts build", () => {
     );
   });
 
+  it("a rebuild with nothing changed says so, reports the same problems again and keeps --strict", async () => {
+    const out = path.join(base, "broken-again");
+    const first = await cli(["build", "--out", out], { dir: BROKEN });
+    expect(SUMMARY.test(first.stdout.trimEnd()), first.stdout).toBe(true);
+    const again = await cli(["build", "--out", out], { dir: BROKEN });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(first.stderr);
+    const m = /^Nothing changed since the last build: (.+) is up to date \((\d+) pages, (\d+) files skipped; checked in \d+(\.\d)? (ms|s)\)\. Open (.+)\/index\.html$/.exec(again.stdout.trimEnd());
+    expect(m, again.stdout).not.toBeNull();
+    expect([m![1], m![2], m![3]]).toEqual([out, SUMMARY.exec(first.stdout.trimEnd())![1], String(first.stderr.trimEnd().split("\n").length)]);
+    const strict = await cli(["build", "--out", out, "--strict"], { dir: BROKEN });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/^Nothing changed since the last build/);
+  });
+
   it("on a terminal shows a progress bar, then the summary line", async () => {
     const r = await cliTty(["build", "--out", path.join(base, "tty-site")], { dir: DEMO });
     expect(r.code).toBe(0);

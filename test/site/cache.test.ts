@@ -38,16 +38,101 @@ async function firstVersion(key: string): Promise<string> {
   return path.join(store, key, names[0]!);
 }
 
+/** Every file of a folder with its inode, mtime and ctime: what a build that touched nothing leaves alone. */
+async function inodes(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const rel of await listFiles(dir)) {
+    const s = await fs.lstat(path.join(dir, rel));
+    files.set(rel, `${s.ino} ${s.mtimeMs} ${s.ctimeMs}`);
+  }
+  return files;
+}
+
+/** Sets every store file's mtime a minute ahead: the store's stamp changes, its content does not. */
+async function touchStore(): Promise<void> {
+  const later = new Date(Date.now() + 60_000);
+  for (const rel of await listFiles(store)) await fs.utimes(path.join(store, rel), later, later);
+}
+
 describe("the build cache", () => {
-  it("makes a no-change rebuild reuse every page, with the bytes of a cache-less build", async () => {
+  it("stops early when neither the store nor the site changed: the site is left as it is", async () => {
     const cold = await build("site");
-    expect(cold.reused).toBe(0);
+    expect(cold.unchanged).toBe(false);
+    const site = path.join(base, "site");
+    const before = await inodes(site);
+    const outIno = (await fs.lstat(site)).ino;
     const again = await build("site");
+    expect(again.unchanged).toBe(true);
+    expect([again.pages, again.files, again.reused]).toEqual([cold.pages, cold.files, cold.files]);
+    expect(await inodes(site)).toEqual(before);
+    expect((await fs.lstat(site)).ino).toBe(outIno);
+    // No temp folder was made beside the site either.
+    expect((await fs.readdir(base)).sort()).toEqual(["cache", "site", "store"]);
+    const plain = await build("plain", { cache: false });
+    expect(plain.unchanged).toBe(false);
+    expect(await snapshot(site)).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("builds again when a store file is touched, reusing every page, with the bytes of a cache-less build", async () => {
+    const cold = await build("site");
+    await touchStore();
+    const again = await build("site");
+    expect(again.unchanged).toBe(false);
     expect(again.reused).toBeGreaterThanOrEqual(again.pages);
     expect(again.files).toBe(cold.files);
+    expect((await build("site")).unchanged).toBe(true);
     const plain = await build("plain", { cache: false });
     expect(plain.reused).toBe(0);
     expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("builds again when a setting changes: another title, base URL or size cap is another site", async () => {
+    await build("site");
+    const retitled = await build("site", { title: "Other" });
+    expect(retitled.unchanged).toBe(false);
+    expect(await fs.readFile(path.join(base, "site", "index.html"), "utf8")).toContain("Other");
+    expect((await build("site", { title: "Other" })).unchanged).toBe(true);
+    expect((await build("site", { title: "Other", baseUrl: "https://example.com/r/" })).unchanged).toBe(false);
+    expect((await build("site", { title: "Other", baseUrl: "https://example.com/r/", maxFileSize: 4096 })).unchanged).toBe(false);
+  });
+
+  it("builds again when a store file is added, removed or renamed, or a folder appears", async () => {
+    const cold = await build("site");
+    const file = await firstVersion("gtm-report");
+    const renamed = file.replace(/\.json$/, ".json.bak");
+    await fs.rename(file, renamed);
+    const moved = await build("site");
+    expect(moved.unchanged).toBe(false);
+    expect(moved.pages).toBe(cold.pages - 1);
+    await fs.rename(renamed, file);
+    expect((await build("site")).unchanged).toBe(false);
+    expect((await build("site")).unchanged).toBe(true);
+    await fs.mkdir(path.join(store, "new-key"));
+    expect((await build("site")).unchanged).toBe(false);
+  });
+
+  it("reports the same problems when it stops early", async () => {
+    await fs.writeFile(path.join(store, "gtm-report", "not-a-timestamp.json"), "{}");
+    await fs.writeFile(path.join(store, "gtm-report", "2020-01-01T00-00-00.000Z.json"), "{ not json");
+    const first = await build("site");
+    expect(first.problems.length).toBe(2);
+    const seen: unknown[] = [];
+    const again = await build("site", { onProblem: (p) => seen.push(p) });
+    expect(again.unchanged).toBe(true);
+    expect(again.problems).toEqual(first.problems);
+    expect(seen).toEqual(first.problems);
+  });
+
+  it("ignores a damaged snapshot in the manifest", async () => {
+    await build("site");
+    const [entry] = await fs.readdir(cacheDir);
+    const file = path.join(cacheDir, entry!, "manifest.json");
+    const manifest = JSON.parse(await fs.readFile(file, "utf8")) as { snapshot: { problems: unknown } };
+    manifest.snapshot.problems = [{ path: 1 }];
+    await fs.writeFile(file, JSON.stringify(manifest));
+    const again = await build("site");
+    expect(again.unchanged).toBe(false);
+    expect(again.problems).toEqual([]);
   });
 
   it("re-renders what a changed record touches, and only that", async () => {
@@ -109,8 +194,26 @@ describe("the build cache", () => {
     const original = await fs.readFile(index, "utf8");
     await fs.rm(index);
     await fs.writeFile(index, original.replace("Demo", "Edited"));
-    await build("site");
+    expect((await build("site")).unchanged).toBe(false);
     expect(await fs.readFile(index, "utf8")).toBe(original);
+  });
+
+  it("builds again when the site was edited in place, gained a file or lost one", async () => {
+    await build("site");
+    const site = path.join(base, "site");
+    const index = path.join(site, "index.html");
+    const original = await fs.readFile(index, "utf8");
+    // Same size, written in place: only mtime/ctime tell.
+    await fs.writeFile(index, original.replace("Demo", "Deom"), { flag: "r+" });
+    expect((await build("site")).unchanged).toBe(false);
+    expect(await fs.readFile(index, "utf8")).toBe(original);
+    await fs.writeFile(path.join(site, "stray.html"), "x");
+    expect((await build("site")).unchanged).toBe(false);
+    await expect(fs.stat(path.join(site, "stray.html"))).rejects.toThrow();
+    await fs.rm(path.join(site, "assets"), { recursive: true });
+    expect((await build("site")).unchanged).toBe(false);
+    expect((await fs.readdir(path.join(site, "assets"))).length).toBeGreaterThan(0);
+    expect((await build("site")).unchanged).toBe(true);
   });
 
   it("survives a damaged fragment pack: the build gives the cache-less bytes", async () => {

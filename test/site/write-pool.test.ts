@@ -77,7 +77,13 @@ describe("buildSite with writer threads", () => {
     const threaded = await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 });
     expect(threaded.files).toBeGreaterThan(300);
     expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+    // Every store file touched, none changed: the rebuild cannot stop early and links every page from the old site.
+    const later = new Date(Date.now() + 60_000);
+    for (const key of await fs.readdir(dir)) {
+      for (const name of await fs.readdir(path.join(dir, key))) await fs.utimes(path.join(dir, key, name), later, later);
+    }
     const again = await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 });
+    expect(again.unchanged).toBe(false);
     expect(again.reused).toBeGreaterThan(300);
     expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
   });
