@@ -4,7 +4,7 @@
  * one of its inputs changes.
  */
 import type { ArtifactRecord, RunRecord } from "../types.js";
-import { INDEX_PAGE, NOT_FOUND_PAGE, RUNS_PAGE, artifactPage, keyPage, runPage } from "./paths.js";
+import { INDEX_PAGE, KEY_PAGE_VERSIONS, NOT_FOUND_PAGE, RUNS_PAGE, artifactPage, keyPage, keyPageCount, keyVersionsPage, runPage } from "./paths.js";
 
 /**
  * What a page reads. `records`: artifact ids whose content it shows. `runs`: run ids whose record it shows.
@@ -46,9 +46,31 @@ export interface VersionInfo {
   next: ArtifactRecord | undefined;
 }
 
+/**
+ * Where one page of a key's version list stands, for a key with more than KEY_PAGE_VERSIONS versions (a key with
+ * fewer has one page and no paging). Pages count from the newest: page 1 is the key page.
+ */
+export interface KeyPaging {
+  /** This page, 1-based. */
+  page: number;
+  /** Pages of the key in all. */
+  pages: number;
+  /** Versions of the key in all. */
+  total: number;
+  /** Version numbers (1-based, oldest first) of the newest and the oldest version this page lists. */
+  newest: number;
+  oldest: number;
+}
+
 export type Page =
   | { kind: "index"; path: string; keys: KeySummary[]; recentRuns: RunSummary[]; runCount: number; orphans: ArtifactRecord[]; inputs: PageInputs }
-  | { kind: "key"; path: string; key: string; versions: ArtifactRecord[]; inputs: PageInputs }
+  /**
+   * A key's lineage page. `versions`: every version, newest first (the count, trends and recent changes read them);
+   * its list shows the first KEY_PAGE_VERSIONS of them, and `paging` is set when there are more.
+   */
+  | { kind: "key"; path: string; key: string; versions: ArtifactRecord[]; paging?: KeyPaging; inputs: PageInputs }
+  /** A further page of a key's version list (page 2 and on): `versions` are the ones it lists, newest first. */
+  | { kind: "key-versions"; path: string; key: string; versions: ArtifactRecord[]; paging: KeyPaging; inputs: PageInputs }
   | { kind: "artifact"; path: string; version: VersionInfo | undefined; record: ArtifactRecord; inputs: PageInputs }
   | { kind: "runs"; path: string; runs: RunSummary[]; inputs: PageInputs }
   | { kind: "run"; path: string; summary: RunSummary; inputs: PageInputs }
@@ -144,13 +166,27 @@ export function buildModel(input: { title: string; records: ArtifactRecord[]; ru
   for (const key of keys) {
     const versions = lineages.get(key)!;
     const newestFirst = versions.slice().reverse();
+    const total = versions.length;
+    const count = keyPageCount(total);
+    const paging = (page: number, listed: ArtifactRecord[]): KeyPaging =>
+      ({ page, pages: count, total, newest: total - (page - 1) * KEY_PAGE_VERSIONS, oldest: total - (page - 1) * KEY_PAGE_VERSIONS - listed.length + 1 });
+    // The key page reads every version (trends cover them all) but shows the runs of the versions it lists only.
+    const first = newestFirst.slice(0, KEY_PAGE_VERSIONS);
     pages.push({
-      kind: "key", path: keyPage(key), key, versions: newestFirst,
+      kind: "key", path: keyPage(key), key, versions: newestFirst, ...(count > 1 ? { paging: paging(1, first) } : {}),
       inputs: ins(() => ({
         ...emptyInputs(), records: newestFirst.map((r) => r.id),
-        runs: unique(versions.flatMap((r) => runIdsOf(r, runs))), keys: [key],
+        runs: unique(first.flatMap((r) => runIdsOf(r, runs))), keys: [key],
       })),
     });
+    for (let page = 2; page <= count; page++) {
+      const listed = newestFirst.slice((page - 1) * KEY_PAGE_VERSIONS, page * KEY_PAGE_VERSIONS);
+      pages.push({
+        kind: "key-versions", path: keyVersionsPage(key, page), key, versions: listed, paging: paging(page, listed),
+        // Which versions a page lists moves with every version added or deleted: the key's version list is an input.
+        inputs: ins(() => ({ ...emptyInputs(), records: listed.map((r) => r.id), runs: unique(listed.flatMap((r) => runIdsOf(r, runs))), keys: [key] })),
+      });
+    }
     versions.forEach((record, i) => {
       const version: VersionInfo = { record, number: i + 1, total: versions.length, previous: versions[i - 1], next: versions[i + 1] };
       pages.push(artifactPageOf(record, version, runs, key, want));

@@ -6,13 +6,14 @@
 import { createHash } from "node:crypto";
 import type { ArtifactRecord } from "../types.js";
 import type { Page, SiteModel } from "./model.js";
+import { KEY_PAGE_VERSIONS } from "./paths.js";
 
 export class PageKeys {
   private readonly digests = new WeakMap<object, string>();
   private readonly prefix: string;
 
   /** `recordHash` gives the content hash (fragment key) of every record of the model. */
-  constructor(private readonly model: SiteModel, salt: string, recordHash: (r: ArtifactRecord) => string) {
+  constructor(private readonly model: SiteModel, salt: string, private readonly recordHash: (r: ArtifactRecord) => string) {
     this.prefix = `${salt}\0${model.title}\0`;
     for (const run of model.runs.values()) {
       // A run is shown with a link to its parent, which shows the parent's name when the parent exists.
@@ -32,12 +33,19 @@ export class PageKeys {
   }
 
   key(page: Page, runArtifactCounts: Map<string, number>): string {
-    const json = JSON.stringify(page, (k, v: unknown) => {
+    let shown: Page = page;
+    let extra = "";
+    if (page.kind === "key" && page.versions.length > KEY_PAGE_VERSIONS) {
+      // A paged key page lists its first versions; the rest only feed its trends, which show their content (and
+      // version numbers), not their runs: those stand as the hash of their file alone.
+      shown = { ...page, versions: page.versions.slice(0, KEY_PAGE_VERSIONS) };
+      extra = page.versions.slice(KEY_PAGE_VERSIONS).map((r) => this.recordHash(r)).join(",");
+    }
+    const json = JSON.stringify(shown, (k, v: unknown) => {
       if (k === "inputs") return undefined;
       if (typeof v === "object" && v !== null) return this.digests.get(v) ?? v;
       return v;
     });
-    let extra = "";
     if (page.kind === "run") {
       // Task rows show each task run's artifact count and the parent's link.
       extra = page.summary.children.map((c) => runArtifactCounts.get(c.id) ?? 0).join(",");

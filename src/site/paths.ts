@@ -18,8 +18,39 @@ export const DEFAULT_TITLE = "Artifacts";
 /** Written at the root of every built site, so a later build knows the folder is its own to replace. */
 export const MARKER_FILE = ".artifact-press-site";
 
+/**
+ * Versions listed on each page of a key's lineage. The key page lists the newest ones; a key with more versions
+ * gets further pages of older ones (keyVersionsPage), so no page grows with the lineage.
+ */
+export const KEY_PAGE_VERSIONS = 100;
+
+/** The folder of a key's pages (and its feed and compare data); the key is a valid key (store/rules.ts). */
+function keyFolder(key: string): string {
+  return `keys/${key}/`;
+}
+
 export function keyPage(key: string): string {
-  return `keys/${key}/index.html`;
+  return `${keyFolder(key)}index.html`;
+}
+
+/**
+ * Page `n` of a key's version list, counted from the newest: 1 is the key page itself, 2 lists the next
+ * KEY_PAGE_VERSIONS older versions, and so on; the oldest versions are on the last page. Beside the key page, so
+ * every link between them is the same depth.
+ */
+export function keyVersionsPage(key: string, n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`Not a page number: ${n}`);
+  return n === 1 ? keyPage(key) : `${keyFolder(key)}page-${n}.html`;
+}
+
+/** How many pages a lineage of `total` versions takes (1 at least: a key page always exists). */
+export function keyPageCount(total: number): number {
+  return Math.max(1, Math.ceil(total / KEY_PAGE_VERSIONS));
+}
+
+/** The page that lists version `number` (1-based, oldest first) of a lineage of `total` versions. */
+export function keyPageOf(number: number, total: number): number {
+  return Math.floor((total - number) / KEY_PAGE_VERSIONS) + 1;
 }
 
 /** Artifact ids are UUIDs, which may come in either case; the page name is always lowercase. */

@@ -13,7 +13,9 @@ import { renderMarkdown } from "./markdown.js";
 import type { Page, SiteModel } from "./model.js";
 import type { ExtrasHelpers } from "./extras/collect.js";
 import { tableDataFile, tableDataName } from "./extras/table-data.js";
-import { artifactPage, keyPage, rootOf, runPage, tableDataFile as tableDownloadFile } from "./paths.js";
+import {
+  KEY_PAGE_VERSIONS, artifactPage, keyPage, keyPageOf, keyVersionsPage, rootOf, runPage, tableDataFile as tableDownloadFile,
+} from "./paths.js";
 
 /** The Content-Security-Policy of every page (DESIGN §4). */
 export const CSP =
@@ -170,7 +172,7 @@ export class SiteRenderer {
     const text = (r: ArtifactRecord): string => texts?.(r.id) ?? rendered(r).descriptionText;
     const h = {
       href: (target: string) => root + target,
-      keyPage, artifactPage, runPage,
+      keyPage, artifactPage, runPage, keyVersionsPage, keyPageOf, pagerNumbers, keyPageVersions: KEY_PAGE_VERSIONS,
       time: formatTime,
       count: formatCount,
       duration: (run: RunRecord) => formatDuration(run.startTime, run.endTime),
@@ -202,6 +204,13 @@ function pageFrame(page: Page, model: SiteModel): { template: string; pageTitle:
       return { template: "/pages/index", pageTitle: "Artifacts", crumbs: [home], section: "artifacts" };
     case "key":
       return { template: "/pages/key", pageTitle: page.key, crumbs: [home, { label: page.key, href: page.path }], section: "artifacts" };
+    case "key-versions": {
+      const { page: n, pages } = page.paging;
+      return {
+        template: "/pages/key-versions", pageTitle: `${page.key}, versions page ${n} of ${pages}`,
+        crumbs: [home, { label: page.key, href: keyPage(page.key) }, { label: `Page ${n}`, href: page.path }], section: "artifacts",
+      };
+    }
     case "artifact": {
       const r = page.record;
       const label = page.version ? `v${page.version.number}` : `Artifact ${r.id.slice(0, 8)}`;
@@ -223,6 +232,28 @@ function pageFrame(page: Page, model: SiteModel): { template: string; pageTitle:
     case "404":
       return { template: "/pages/404", pageTitle: "Page not found", crumbs: [home, { label: "Not found", href: page.path }], section: "" };
   }
+}
+
+/** Pages a pager links by number around the current one (the first and the last are always linked). */
+export const PAGER_SPAN = 2;
+
+/**
+ * The page numbers a pager shows for page `page` of `pages`: the first, the last, and PAGER_SPAN either side of
+ * the current one, with `null` where numbers are left out — so a pager stays small however many pages there are.
+ */
+export function pagerNumbers(page: number, pages: number): (number | null)[] {
+  const wanted = new Set([1, pages]);
+  for (let n = Math.max(1, page - PAGER_SPAN); n <= Math.min(pages, page + PAGER_SPAN); n++) wanted.add(n);
+  const out: (number | null)[] = [];
+  let previous = 0;
+  for (const n of [...wanted].sort((x, y) => x - y)) {
+    // A gap of one number shows that number: a mark would take the same room.
+    if (n - previous === 2) out.push(n - 1);
+    else if (n - previous > 2) out.push(null);
+    out.push(n);
+    previous = n;
+  }
+  return out;
 }
 
 /** Characters of a description shown on a compact card (run pages). */
