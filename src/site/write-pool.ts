@@ -16,29 +16,35 @@ const path = require("node:path");
 const { parentPort } = require("node:worker_threads");
 const dirs = new Set();
 let failed = false;
-parentPort.on("message", ({ id, files }) => {
+parentPort.on("message", ({ id, files, bytes }) => {
+  const reply = (msg) => parentPort.postMessage({ ...msg, bytes }, [bytes]);
   const stats = [];
   if (!failed) {
     try {
-      for (const [abs, data, wantStat] of files) {
+      const all = new Uint8Array(bytes);
+      let at = 0;
+      for (const [abs, length, wantStat] of files) {
         const dir = path.dirname(abs);
         if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
-        writeFileSync(abs, data, { flag: "wx" });
+        writeFileSync(abs, all.subarray(at, at + length), { flag: "wx" });
+        at += length;
         if (wantStat) { const s = statSync(abs); stats.push([s.size, s.mtimeMs, s.ino]); }
       }
     } catch (err) {
       failed = true;
-      parentPort.postMessage({ id, stats, error: { message: err.message, code: err.code } });
+      reply({ id, stats, error: { message: err.message, code: err.code } });
       return;
     }
   }
-  parentPort.postMessage({ id, stats });
+  reply({ id, stats });
 });
 `;
 
 /** Files per batch, and bytes per batch: one message per file would cost more than the write it saves. */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 256 * 1024;
+/** Returned buffers kept for reuse: enough for the batches in flight at the largest backlog write.ts allows. */
+const SPARE_BUFFERS = 64;
 
 type Pending = { abs: string; data: string | Uint8Array | null; onStat?: (stat: WrittenStat) => void };
 
@@ -51,11 +57,15 @@ export class WritePool {
   private queuedBytes = 0;
   private failure: Error | undefined;
   private waiters: Array<() => void> = [];
+  /** Buffers the thread handed back, for the next batches. */
+  private spare: ArrayBuffer[] = [];
 
   constructor() {
     // A small young generation: the thread only passes strings through, and a large one just holds garbage longer.
     this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    this.worker.on("message", (msg: { id: number; stats: WrittenStat[]; error?: { message: string; code?: string } }) => {
+    this.worker.on("message", (msg: { id: number; stats: WrittenStat[]; bytes: ArrayBuffer; error?: { message: string; code?: string } }) => {
+      // The batch's buffer comes back, to carry a later batch: no buffer is left for a collector to find.
+      if (this.spare.length < SPARE_BUFFERS) this.spare.push(msg.bytes);
       const sent = this.inFlight.get(msg.id)!;
       this.inFlight.delete(msg.id);
       this.queuedBytes -= sent.bytes;
@@ -106,9 +116,22 @@ export class WritePool {
     const files = this.batch;
     this.inFlight.set(id, { files, bytes: this.batchBytes });
     this.queuedBytes += this.batchBytes;
-    this.worker.postMessage({ id, files: files.map((f) => [f.abs, f.data, f.onStat !== undefined]) });
-    // The message holds its own copy: let the page go now rather than when the thread answers.
-    for (const f of files) f.data = null;
+    // Every file's bytes in one buffer that is moved to the thread and back, never copied nor freed: pages sent as
+    // strings piled up in the thread's heap, and buffers freed there waited for its rare collections (the 100k
+    // store's peak RSS was 540 MB with the thread, 404 MB without).
+    let size = 0;
+    for (const f of files) size += typeof f.data === "string" ? Buffer.byteLength(f.data) : f.data!.length;
+    let buffer = this.spare.pop();
+    if (!buffer || buffer.byteLength < size) buffer = new ArrayBuffer(Math.max(size, BATCH_BYTES * 2));
+    const bytes = Buffer.from(buffer, 0, size);
+    let at = 0;
+    const list = files.map((f) => {
+      const start = at;
+      at += typeof f.data === "string" ? bytes.write(f.data, at) : (bytes.set(f.data!, at), f.data!.length);
+      f.data = null;
+      return [f.abs, at - start, f.onStat !== undefined];
+    });
+    this.worker.postMessage({ id, files: list, bytes: buffer }, [buffer]);
     this.batch = [];
     this.batchBytes = 0;
   }
