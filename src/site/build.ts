@@ -11,6 +11,7 @@ import { lstatSync, mkdtempSync, promises as fs, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import v8 from "node:v8";
 import type { StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
 import { BuildCache, cacheBase, siteSalt, treeStamp, type FileEntry } from "./cache.js";
@@ -69,6 +70,24 @@ export interface BuildResult {
 }
 
 
+/**
+ * Records past which the build asks V8 to grow the heap by at most 20 % a collection (the default lets it grow
+ * ~4× the live set before collecting: 750–830 MB peak on the 100,000-artifact store whose live set is ~150–200 MB;
+ * bounded, 490 MB, for ~1 s more of collection). Below it the default is faster. The setting is put back when the
+ * build ends.
+ */
+const LARGE_STORE = 20_000;
+const BOUNDED_HEAP_GROWTH = "--heap-growing-percent=20";
+/** V8's own heap growing (0 = not fixed by a flag). */
+const DEFAULT_HEAP_GROWTH = "--heap-growing-percent=0";
+
+/** Bounds the heap's growth unless the user chose a growth of their own (node option); true when it did. */
+function boundHeapGrowth(): boolean {
+  const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  if (!chosen) v8.setFlagsFromString(BOUNDED_HEAP_GROWTH);
+  return !chosen;
+}
+
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   try {
     return await buildOnce(options, options.cache ?? true);
@@ -117,6 +136,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
     emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true,
   });
+  let bounded = false;
   try {
     const previous = cache?.previous;
     const fragments = new Map<string, FragmentEntry>();
@@ -144,6 +164,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       // Only a cached build needs page keys; a one-shot build keeps no hash per record.
       if (cache) hashOf.set(meta, key);
       records.push(meta);
+      if (records.length === LARGE_STORE) bounded = boundHeapGrowth();
       collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) });
     });
     collector.finish();
@@ -234,6 +255,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (err instanceof CorruptCacheError) cache?.wipe();
     throw err;
   } finally {
+    if (bounded) v8.setFlagsFromString(DEFAULT_HEAP_GROWTH);
     collector.close();
     cache?.release();
     if (scratch) {

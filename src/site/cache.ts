@@ -7,7 +7,7 @@
  * of every file of the published site). Everything in it is keyed by a salt of the package version, the
  * templates and the site code, so any change of those starts afresh.
  *
- * It also keeps a snapshot of the last build: a stamp of the store's tree (every entry's name, size, mtime, ctime
+ * It also keeps `snapshot.json`, a snapshot of the last build: a stamp of the store's tree (every entry's name, size, mtime, ctime
  * and inode, plus the build settings) and one of the published site's tree. When both stamps are unchanged, the
  * site on disk is exactly what a build would make again, and the build stops there (see `unchanged`).
  */
@@ -22,6 +22,7 @@ import { inside } from "./inside.js";
 
 const FORMAT = 1;
 const MANIFEST = "manifest.json";
+const SNAPSHOT = "snapshot.json";
 const PACK = "fragments.pack";
 const LOCK = "lock";
 /** Cache folders of store/output pairs not built for this long are removed by the next build. */
@@ -48,8 +49,9 @@ interface Manifest {
   packSize: number;
   fragments: Record<string, FragmentEntry>;
   files: Record<string, FileEntry>;
-  snapshot?: BuildSnapshot;
 }
+
+type Previous = { fragments: Map<string, FragmentEntry>; files: Map<string, FileEntry> };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -127,18 +129,32 @@ function hashTree(h: ReturnType<typeof createHash>, dir: string, label: string, 
 
 
 export class BuildCache {
-  /** The previous build's fragment index and published files, when they were made with the same salt. */
-  readonly previous: { fragments: Map<string, FragmentEntry>; files: Map<string, FileEntry> } | undefined;
-  readonly pack: FragmentPack;
+  private loaded: { previous: Previous | undefined; pack: FragmentPack } | undefined;
   private readonly snapshot: BuildSnapshot | undefined;
 
-  private constructor(readonly dir: string, private readonly salt: string, manifest: Manifest | undefined) {
-    this.pack = new FragmentPack(path.join(dir, PACK), manifest?.packSize ?? 0);
-    this.previous = manifest && {
-      fragments: new Map(Object.entries(manifest.fragments)),
-      files: new Map(Object.entries(manifest.files)),
-    };
-    this.snapshot = validSnapshot(manifest?.snapshot) ? manifest!.snapshot : undefined;
+  private constructor(readonly dir: string, private readonly salt: string) {
+    this.snapshot = readSnapshot(path.join(dir, SNAPSHOT), salt);
+  }
+
+  /** The previous build's fragment index and published files, when they were made with the same salt. */
+  get previous(): Previous | undefined {
+    return this.load().previous;
+  }
+
+  get pack(): FragmentPack {
+    return this.load().pack;
+  }
+
+  /** Reads the manifest on first use: a build that stops early (see `unchanged`) never parses it. */
+  private load(): { previous: Previous | undefined; pack: FragmentPack } {
+    if (!this.loaded) {
+      const manifest = readManifest(path.join(this.dir, MANIFEST), this.salt);
+      this.loaded = {
+        pack: new FragmentPack(path.join(this.dir, PACK), manifest?.packSize ?? 0),
+        previous: manifest && { fragments: new Map(Object.entries(manifest.fragments)), files: new Map(Object.entries(manifest.files)) },
+      };
+    }
+    return this.loaded;
   }
 
   /**
@@ -168,8 +184,7 @@ export class BuildCache {
     }
     try {
       pruneStale(options.base, id);
-      const manifest = readManifest(path.join(dir, MANIFEST), options.salt);
-      return new BuildCache(dir, options.salt, manifest);
+      return new BuildCache(dir, options.salt);
     } catch {
       rmSync(path.join(dir, LOCK), { force: true });
       return undefined;
@@ -178,6 +193,7 @@ export class BuildCache {
 
   /** Forgets the published files: called before the swap, so a crash after it cannot leave a manifest that lies. */
   forgetFiles(): void {
+    rmSync(path.join(this.dir, SNAPSHOT), { force: true });
     rmSync(path.join(this.dir, MANIFEST), { force: true });
   }
 
@@ -194,20 +210,32 @@ export class BuildCache {
       fragments = compact.entries;
       pack = compact.pack;
     }
-    const manifest: Manifest = {
-      format: FORMAT, salt: this.salt, packSize: pack.size,
-      fragments: Object.fromEntries(fragments), files: Object.fromEntries(files),
-      ...(snapshot ? { snapshot } : {}),
-    };
+    // Written entry by entry: at 100,000 artifacts the manifest as one object and one string was the build's
+    // peak of memory. The text is the JSON of a Manifest, read back whole by readManifest.
     const tmp = path.join(this.dir, `${MANIFEST}.tmp`);
-    writeFileSync(tmp, JSON.stringify(manifest));
+    const fd = openSync(tmp, "w");
+    try {
+      const out = new ChunkedWriter(fd);
+      out.write(`{"format":${FORMAT},"salt":${JSON.stringify(this.salt)},"packSize":${pack.size},`);
+      out.entries("fragments", fragments);
+      out.write(",");
+      out.entries("files", files);
+      out.write("}");
+      out.flush();
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path.join(this.dir, MANIFEST));
+    if (snapshot) {
+      writeFileSync(`${tmp}`, JSON.stringify({ format: FORMAT, salt: this.salt, ...snapshot }));
+      renameSync(tmp, path.join(this.dir, SNAPSHOT));
+    }
   }
 
   /** Closes the pack and lets the next build in. */
   release(): void {
     try {
-      this.pack.close();
+      this.loaded?.pack.close();
     } catch {
       /* already closed */
     }
@@ -218,6 +246,37 @@ export class BuildCache {
   wipe(): void {
     this.release();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Writes text to a file in chunks of about a megabyte. */
+class ChunkedWriter {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly fd: number) {}
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  /** `"name":{…}` with one member per map entry, in the map's order. */
+  entries(name: string, map: Map<string, unknown>): void {
+    this.write(`${JSON.stringify(name)}:{`);
+    let first = true;
+    for (const [k, v] of map) {
+      this.write(`${first ? "" : ","}${JSON.stringify(k)}:${JSON.stringify(v)}`);
+      first = false;
+    }
+    this.write("}");
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    writeFileSync(this.fd, this.parts.join(""));
+    this.parts = [];
+    this.size = 0;
   }
 }
 
@@ -249,11 +308,18 @@ function alive(pid: number): boolean {
   }
 }
 
-function validSnapshot(s: unknown): s is BuildSnapshot {
-  const v = s as BuildSnapshot | undefined;
-  return typeof v === "object" && v !== null && typeof v.store === "string" && typeof v.site === "string"
-    && Number.isInteger(v.pages) && Number.isInteger(v.files) && Array.isArray(v.problems)
-    && v.problems.every((p) => typeof p?.path === "string" && typeof p.reason === "string");
+/** The snapshot of the last build, when it is whole and of this salt. */
+function readSnapshot(file: string, salt: string): BuildSnapshot | undefined {
+  let v: BuildSnapshot & { format?: unknown; salt?: unknown };
+  try {
+    v = JSON.parse(readFileSync(file, "utf8")) as typeof v;
+  } catch {
+    return undefined;
+  }
+  const ok = typeof v === "object" && v !== null && v.format === FORMAT && v.salt === salt
+    && typeof v.store === "string" && typeof v.site === "string" && Number.isInteger(v.pages) && Number.isInteger(v.files)
+    && Array.isArray(v.problems) && v.problems.every((p) => typeof p?.path === "string" && typeof p.reason === "string");
+  return ok ? { store: v.store, site: v.site, pages: v.pages, files: v.files, problems: v.problems.map((p) => ({ path: p.path, reason: p.reason })) } : undefined;
 }
 
 function readManifest(file: string, salt: string): Manifest | undefined {

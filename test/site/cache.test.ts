@@ -126,10 +126,10 @@ describe("the build cache", () => {
   it("ignores a damaged snapshot in the manifest", async () => {
     await build("site");
     const [entry] = await fs.readdir(cacheDir);
-    const file = path.join(cacheDir, entry!, "manifest.json");
-    const manifest = JSON.parse(await fs.readFile(file, "utf8")) as { snapshot: { problems: unknown } };
-    manifest.snapshot.problems = [{ path: 1 }];
-    await fs.writeFile(file, JSON.stringify(manifest));
+    const file = path.join(cacheDir, entry!, "snapshot.json");
+    const snap = JSON.parse(await fs.readFile(file, "utf8")) as { problems: unknown };
+    snap.problems = [{ path: 1 }];
+    await fs.writeFile(file, JSON.stringify(snap));
     const again = await build("site");
     expect(again.unchanged).toBe(false);
     expect(again.problems).toEqual([]);
@@ -177,9 +177,13 @@ describe("the build cache", () => {
     expect(siteSalt(templates, "1")).not.toBe(before);
   });
 
-  it("ignores a manifest of another salt (another version or templates)", async () => {
+  it("ignores a manifest and a snapshot of another salt (another version or templates)", async () => {
     await build("site");
     const [entry] = await fs.readdir(cacheDir);
+    const snapFile = path.join(cacheDir, entry!, "snapshot.json");
+    const snap = JSON.parse(await fs.readFile(snapFile, "utf8")) as { salt: string };
+    snap.salt = "0".repeat(40);
+    await fs.writeFile(snapFile, JSON.stringify(snap));
     const file = path.join(cacheDir, entry!, "manifest.json");
     const manifest = JSON.parse(await fs.readFile(file, "utf8")) as { salt: string };
     manifest.salt = "0".repeat(40);
