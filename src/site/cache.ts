@@ -19,6 +19,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FragmentPack, type FragmentEntry } from "./fragments.js";
 import { inside } from "./inside.js";
+import { processAlive } from "./write.js";
 
 const FORMAT = 1;
 const MANIFEST = "manifest.json";
@@ -291,7 +292,7 @@ function takeLock(file: string): boolean {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const pid = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return false;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) return false;
       if (pid === process.pid) return false; // another build in this process
       rmSync(file, { force: true });
     }
@@ -299,14 +300,6 @@ function takeLock(file: string): boolean {
   return false;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The snapshot of the last build, when it is whole and of this salt. */
 function readSnapshot(file: string, salt: string): BuildSnapshot | undefined {

@@ -65,6 +65,43 @@ async function checkReplaceable(out: string): Promise<void> {
   }
 }
 
+/** The start of the names of the temp folders (`.<out>.building-<pid>-<random>`) beside `out`. */
+function buildingPrefix(out: string): string {
+  return `.${path.basename(out)}.building-`;
+}
+
+/** Whether process `pid` is running (a process of another user counts). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temp folders of builds into `out` that were killed (their process is gone): a build stopped by a
+ * signal or a crash cannot clean up after itself. Folders of running builds, and names this code did not make,
+ * are left alone.
+ */
+async function sweepStale(out: string): Promise<void> {
+  const prefix = buildingPrefix(out);
+  const parent = path.dirname(out);
+  let names: string[];
+  try {
+    names = await fs.readdir(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{12}(\.old)?$/.exec(name.slice(prefix.length)) : null;
+    if (!m || processAlive(Number(m[1]))) continue;
+    const stat = await fs.lstat(path.join(parent, name)).catch(() => undefined);
+    if (stat?.isDirectory()) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
 /** Writes one site: `write` files, then `commit` swaps it in, or `abort` throws it away. */
 export class SiteWriter {
   readonly out: string;
@@ -87,7 +124,8 @@ export class SiteWriter {
   static async open(out: string, storeDir: string, options: { threads?: number } = {}): Promise<SiteWriter> {
     const abs = await checkOut(out, storeDir);
     await fs.mkdir(path.dirname(abs), { recursive: true });
-    const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.building-${randomBytes(6).toString("hex")}`);
+    await sweepStale(abs);
+    const tmp = path.join(path.dirname(abs), `${buildingPrefix(abs)}${process.pid}-${randomBytes(6).toString("hex")}`);
     await fs.mkdir(tmp);
     const writer = new SiteWriter(abs, tmp, options.threads ?? 0);
     writer.dirs.add(tmp);

@@ -1,5 +1,6 @@
 /** `--out` handling: what the build refuses to replace, that it replaces a site as a whole, and never writes elsewhere. */
 import { createHash } from "node:crypto";
+import { spawn, spawnSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -77,6 +78,27 @@ describe("--out", () => {
     await expect(buildSite({ dir: path.join(base, "no-such-store"), out })).rejects.toThrow(/does not exist/);
     expect(await tree(out)).toEqual(before);
     expect((await fs.readdir(base)).sort()).toEqual(["site", "store"]);
+  });
+
+  it("sweeps the temp folders of killed builds into the same --out, and only those", async () => {
+    const out = path.join(base, "site");
+    // A pid that is certainly gone: a child that already exited. A live one: a child still sleeping.
+    const dead = spawnSync("true").pid;
+    const sleeper = spawn("sleep", ["30"]);
+    try {
+      const stale = [`.site.building-${dead}-0123456789ab`, `.site.building-${dead}-0123456789ab.old`];
+      const kept = [`.site.building-${sleeper.pid}-0123456789ab`, ".site.building-notapid", `.other.building-${dead}-0123456789ab`];
+      for (const name of [...stale, ...kept]) {
+        await fs.mkdir(path.join(base, name));
+        await fs.writeFile(path.join(base, name, "index.html"), "half a site");
+      }
+      await buildSite({ dir: store, out, cache: false });
+      const left = (await fs.readdir(base)).filter((n) => n.startsWith("."));
+      expect(left.sort()).toEqual([...kept].sort());
+      expect(await fs.readFile(path.join(out, "index.html"), "utf8")).toContain("<html");
+    } finally {
+      sleeper.kill();
+    }
   });
 
   it("never writes outside --out nor into the store", async () => {
