@@ -45,7 +45,7 @@ export class FragmentPack {
   }
 
   append(artifact: RenderedArtifact): FragmentEntry {
-    const bytes = Buffer.from(JSON.stringify([artifact.bodyParts, artifact.description, artifact.descriptionText, artifact.files]), "utf8");
+    const bytes = Buffer.from(JSON.stringify([artifact.bodyParts, artifact.description, artifact.descriptionText, artifact.files, artifact.data]), "utf8");
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.end + done);
     const entry: FragmentEntry = { offset: this.end, length: bytes.length, text: artifact.descriptionText, files: artifact.files.map((f) => f.path) };
@@ -70,11 +70,11 @@ export class FragmentPack {
     } catch {
       throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is not readable`);
     }
-    if (!Array.isArray(value) || value.length !== 4 || !Array.isArray(value[0]) || !Array.isArray(value[3])) {
+    if (!Array.isArray(value) || value.length !== 5 || !Array.isArray(value[0]) || !Array.isArray(value[3]) || typeof value[4] !== "string") {
       throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} has the wrong shape`);
     }
-    const [bodyParts, description, descriptionText, files] = value as [string[], string, string, RenderedArtifact["files"]];
-    const artifact: RenderedArtifact = { bodyParts, description, descriptionText, files };
+    const [bodyParts, description, descriptionText, files, data] = value as [string[], string, string, RenderedArtifact["files"], string];
+    const artifact: RenderedArtifact = { bodyParts, description, descriptionText, files, data };
     if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
     this.parsed.set(entry.offset, artifact);
     return artifact;

@@ -12,7 +12,7 @@ import { cellText, formatCount, formatDuration, formatTime, htmlToText, toCsv } 
 import { renderMarkdown } from "./markdown.js";
 import type { Page, SiteModel } from "./model.js";
 import type { ExtrasHelpers } from "./extras/collect.js";
-import { tableDataFile, tableDataName } from "./extras/table-data.js";
+import { tableDataBlock, tableDataId } from "./extras/table-data.js";
 import {
   KEY_PAGE_VERSIONS, artifactPage, keyPage, keyPageOf, keyVersionsPage, rootOf, runPage, tableDataFile as tableDownloadFile,
 } from "./paths.js";
@@ -41,6 +41,11 @@ export interface RenderedArtifact {
   /** The description as one line of plain text (lists, alt text). */
   descriptionText: string;
   files: ExtraFile[];
+  /**
+   * A table's data block for the table tools (`<script type="application/json" id="table-data-…">`), or "": kept
+   * apart from the body so a page that shows the table twice (a side-by-side diff) carries its data once.
+   */
+  data: string;
 }
 
 export interface RendererOptions {
@@ -81,6 +86,7 @@ export class SiteRenderer {
     const files: ExtraFile[] = [];
     const root = this.rootToken;
     let html: string;
+    let data = "";
     switch (record.type) {
       case "markdown":
         html = this.eta.render("/partials/artifact/markdown", { html: renderMarkdown(record.data) });
@@ -104,6 +110,8 @@ export class SiteRenderer {
       }
       case "table":
         html = this.renderTable(record, files);
+        // Every row, for the table tools (assets/table.js): sort, filter and pages over all of them.
+        if (record.data.rows.length > 0) data = tableDataBlock(record);
         break;
       case "progress": {
         const value = Math.round(record.data * 100) / 100;
@@ -114,7 +122,7 @@ export class SiteRenderer {
         // A shape this version does not know: shown as text rather than crashing the build.
         html = `<pre>${escapeText(JSON.stringify((record as { data: unknown }).data, null, 2) ?? "")}</pre>`;
     }
-    return { bodyParts: html.split(root), description, descriptionText, files };
+    return { bodyParts: html.split(root), description, descriptionText, files, data };
   }
 
   private renderTable(record: ArtifactRecord & { data: TableData }, files: ExtraFile[]): string {
@@ -154,12 +162,9 @@ export class SiteRenderer {
       ? `Showing the first ${formatCount(MAX_TABLE_ROWS)} of ${formatCount(n)} rows`
       : `${formatCount(n)} ${n === 1 ? "row" : "rows"}, ${width} ${width === 1 ? "column" : "columns"}`;
     const label = record.key ? `Table ${record.key}` : "Table";
-    // Every row, as a data script for the table tools (assets/table.js): sort, filter and pages over all of them.
-    const tools = rows.length > 0 ? tableDataFile(record) : null;
-    if (tools) files.push(tools);
     return this.eta.render("/partials/artifact/table", {
       header, rows: cells, summary, csv, json, root: this.rootToken, label,
-      tools: tools && { src: tools.path, name: tableDataName(record.id), total: rows.length },
+      tools: rows.length > 0 ? { data: tableDataId(record.id), total: rows.length } : null,
     });
   }
 
@@ -180,6 +185,16 @@ export class SiteRenderer {
       return a;
     };
     const text = (r: ArtifactRecord): string => texts?.(r.id) ?? rendered(r).descriptionText;
+    // A table's data block goes after the first copy of its body on the page only: ids stay unique, and a second
+    // copy (the "after" side of a diff) reads the same block.
+    const dataShown = new Set<string>();
+    const body = (r: ArtifactRecord): string => {
+      const a = rendered(r);
+      const html = a.bodyParts.join(root);
+      if (a.data === "" || dataShown.has(r.id)) return html;
+      dataShown.add(r.id);
+      return html + a.data;
+    };
     const h = {
       href: (target: string) => root + target,
       keyPage, artifactPage, runPage, keyVersionsPage, keyPageOf, pagerNumbers, keyPageVersions: KEY_PAGE_VERSIONS,
@@ -188,7 +203,7 @@ export class SiteRenderer {
       duration: (run: RunRecord) => formatDuration(run.startTime, run.endTime),
       run: (id: string | null) => (id === null ? undefined : model.runs.get(id)),
       artifactCount: (id: string) => runArtifactCounts.get(id) ?? 0,
-      body: (r: ArtifactRecord) => rendered(r).bodyParts.join(root),
+      body,
       description: (r: ArtifactRecord) => rendered(r).description,
       descriptionText: (r: ArtifactRecord) => text(r),
       excerpt: (r: ArtifactRecord) => excerpt(text(r)),

@@ -112,8 +112,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-filterable]"), function (t) { makeFilterable(t, true); });
     Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (t) {
-      // Tables with a data file get the full table tools from table.js instead.
-      if (t.hasAttribute("data-table-src")) return;
+      // Tables with a data block get the full table tools from table.js instead.
+      if (t.hasAttribute("data-table-data")) return;
       if (t.tBodies[0] && t.tBodies[0].rows.length > 10) makeFilterable(t, false);
     });
     localiseTimes();

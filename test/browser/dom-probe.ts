@@ -26,8 +26,12 @@ const PROBE = `(() => {
     if (FORBIDDEN.has(tag)) bad.push("forbidden element: " + where(el));
     if (tag === "input" && !(el.type === "checkbox" && el.disabled)) bad.push("input that is not a disabled checkbox: " + where(el));
     if (tag === "meta" && (el.getAttribute("http-equiv") || "").toLowerCase() === "refresh") bad.push("meta refresh: " + where(el));
-    // Site scripts are assets; the extras also load the site's own data scripts (escaped JSON, see extras/escape.ts).
-    if (tag === "script" && !(el.src && local(el.src) && /\\/(assets\\/[^/]+|keys\\/[^/]+\\/versions|search\\/(meta|t-\\d+|d-\\d+)|artifacts\\/[0-9a-f-]+\\.table)\\.js$/.test(new URL(el.src).pathname)))
+    // Site scripts are assets; the extras also load the site's own data scripts (escaped JSON, see extras/escape.ts),
+    // and a table carries its rows in a JSON data block (a script of a type no browser runs) that a table names.
+    if (tag === "script" && !el.src && el.getAttribute("type") === "application/json") {
+      if (!/^table-data-[0-9a-f-]+$/.test(el.id) || !document.querySelector('table[data-table-data="' + el.id + '"]')) bad.push("data block of no table: " + where(el));
+      try { JSON.parse(el.textContent); } catch { bad.push("data block that is not JSON: " + where(el)); }
+    } else if (tag === "script" && !(el.src && local(el.src) && /\\/(assets\\/[^/]+|keys\\/[^/]+\\/versions|search\\/(meta|t-\\d+|d-\\d+))\\.js$/.test(new URL(el.src).pathname)))
       bad.push("script that is not a site asset: " + where(el));
     if (tag === "link" && el.href && !local(el.href)) bad.push("outside link element: " + where(el));
     if (tag === "style" || tag === "set" || tag === "animate" || tag === "handler") bad.push("element " + tag + ": " + where(el));

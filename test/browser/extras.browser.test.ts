@@ -1,8 +1,10 @@
 /**
- * The extras in Chromium, from file:// (where fetch() of local files fails, so data comes as script files): the
- * table tools at 100,000 rows keep at most a page of rows in the DOM while sorting, filtering, paging and
- * downloading; search loads its index shards on demand and links to pages; compare diffs any two versions;
- * trend points link to their versions. No console error (so no CSP violation) and no uncaught exception.
+ * The extras in Chromium, from file:// (where fetch() of local files fails, so data comes as script files or
+ * inline JSON data blocks): the table tools at 100,000 rows keep at most a page of rows in the DOM while sorting,
+ * filtering, paging and downloading, from file:// and from http, reading the rows from the page's data block; a
+ * page showing one table twice has one block for both; search loads its index shards on demand and links to
+ * pages; compare diffs any two versions; trend points link to their versions. No console error (so no CSP
+ * violation) and no uncaught exception.
  */
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -15,6 +17,7 @@ import { buildSite } from "../../src/site/build.js";
 import { formatViolations, seriousViolations } from "./axe.js";
 import { launchChromium } from "./chromium.js";
 import { fenceContext, watchPage, type Watch } from "./page-watch.js";
+import { startStaticServer, type StaticServer } from "./static-server.js";
 
 const ROWS = 100_000;
 /** The most rows the table tools may keep in the DOM (the largest page size). */
@@ -27,6 +30,10 @@ let tableId: string;
 let smallTableId: string;
 let reportIds: string[];
 let progressIds: string[];
+/** A key whose latest version turned from Markdown into a table: its page shows the table twice (body and diff). */
+let shapeTableId: string;
+let server: StaticServer;
+const HOSTILE = "</script><script>alert(1)</script>";
 /** Sort and filter times at 100,000 rows, printed for the report. */
 const timings: Record<string, number> = {};
 
@@ -44,12 +51,17 @@ beforeAll(async () => {
   for (const progress of [10, 35, 20, 80]) progressIds.push(await store.createProgressArtifact({ key: "etl-progress", progress }));
   await store.createLinkArtifact({ key: "dashboard", link: "https://example.com/dash", linkText: "Operations dashboard" });
   smallTableId = await store.createTableArtifact({ key: "small-table", table: [{ name: "b", n: 2 }, { name: "a", n: 10 }, { name: "c", n: 1 }] });
+  await store.createMarkdownArtifact({ key: "shape-change", markdown: "Not a table yet" });
+  const shapeRows = Array.from({ length: 300 }, (_, i) => [i % 50 === 7 ? `${HOSTILE} ${i}` : `cell ${i}`, 300 - i]);
+  shapeTableId = await store.createTableArtifact({ key: "shape-change", table: shapeRows, columns: ["text", "n"] });
   root = pathToFileURL(path.join(tmp, "site")).href + "/";
   [browser] = await Promise.all([launchChromium(), buildSite({ dir, out: path.join(tmp, "site"), title: "Extras", cache: false })]);
+  server = await startStaticServer(path.join(tmp, "site"));
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
+  await server?.close();
   await fs.rm(tmp, { recursive: true, force: true });
   if (Object.keys(timings).length) console.log(`table tools at ${ROWS} rows (ms): ${JSON.stringify(timings)}`);
 });
@@ -57,6 +69,8 @@ afterAll(async () => {
 async function open(url: string, options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page; watch: Watch }> {
   const context = await browser.newContext({ acceptDownloads: true, ...options });
   await fenceContext(context);
+  // Every CSP violation, as the page saw it (the data blocks are scripts, so the CSP must leave them alone).
+  await context.addInitScript("window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
   const page = await context.newPage();
   const watch = watchPage(page);
   await page.goto(url);
@@ -65,6 +79,10 @@ async function open(url: string, options: { javaScriptEnabled?: boolean } = {}):
 
 function clean(watch: Watch): void {
   expect(watch).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [] });
+}
+
+async function noCspViolation(page: Page): Promise<void> {
+  expect(await page.evaluate("window.cspViolations")).toEqual([]);
 }
 
 describe("table tools at 100,000 rows", () => {
@@ -108,6 +126,7 @@ describe("table tools at 100,000 rows", () => {
     await expect.poll(() => status.textContent()).toBe("Rows 1–11 of 11 (filtered from 100,000)");
     expect((await firstCells(page, 1)).sort()).toEqual(["row-9999", ...Array.from({ length: 10 }, (_, i) => `row-9999${i}`)].sort());
     expect(await page.locator("tr").count()).toBeLessThanOrEqual(MAX_DOM_ROWS + 1);
+    await noCspViolation(page);
     clean(watch);
     await context.close();
   });
@@ -133,6 +152,7 @@ describe("table tools at 100,000 rows", () => {
     Object.assign(timings, t);
     expect(await page.locator("table.data tbody tr").count()).toBe(100);
     expect(await page.locator("tr").count()).toBeLessThanOrEqual(MAX_DOM_ROWS + 1);
+    await noCspViolation(page);
     clean(watch);
     await context.close();
   });
@@ -153,6 +173,7 @@ describe("table tools at 100,000 rows", () => {
     expect(data.columns).toEqual(["id", "score", "label", "bucket"]);
     expect(data.rows).toHaveLength(11);
     expect(data.rows).toContainEqual(["row-42420", (42420 * 7919) % ROWS, `label ${42420 % 97}`, null]);
+    await noCspViolation(page);
     clean(watch);
     await context.close();
   });
@@ -166,6 +187,7 @@ describe("table tools at 100,000 rows", () => {
     await expect.poll(() => firstCells(page, 2)).toEqual(["1", "2", "10"]);
     await page.getByRole("button", { name: "name", exact: true }).click();
     await expect.poll(() => firstCells(page, 1)).toEqual(["a", "b", "c"]);
+    await noCspViolation(page);
     clean(watch);
     await context.close();
   });
@@ -174,6 +196,66 @@ describe("table tools at 100,000 rows", () => {
     const { context, page, watch } = await open(`${root}artifacts/${tableId}.html`, { javaScriptEnabled: false });
     expect(await bodyRows(page).count()).toBe(1000);
     await expect(page.getByRole("link", { name: "CSV" }).count()).resolves.toBe(1);
+    // The data block is there, and shows nothing.
+    expect(await page.locator("script.table-data").count()).toBe(1);
+    expect(await page.evaluate("document.body.innerText.includes('numeric')")).toBe(false);
+    clean(watch);
+    await context.close();
+  });
+
+  it("work the same from http://, reading the page's data block: no data file is asked for", async () => {
+    const files = await fs.readdir(path.join(tmp, "site", "artifacts"));
+    expect(files.filter((f) => f.endsWith(".js"))).toEqual([]);
+    const from = server.requests.length;
+    const { context, page, watch } = await open(`${server.url}artifacts/${tableId}.html`);
+    const status = page.locator(".table-tools .count");
+    await expect.poll(() => status.textContent()).toBe("Rows 1–100 of 100,000");
+    await page.getByRole("button", { name: "Next page" }).click();
+    await expect.poll(() => status.textContent()).toBe("Rows 101–200 of 100,000");
+    expect((await firstCells(page, 1))[0]).toBe("row-100");
+    await page.getByRole("button", { name: "score", exact: true }).click();
+    await expect.poll(async () => (await firstCells(page, 2)).slice(0, 3)).toEqual(["0", "1", "2"]);
+    await page.getByRole("searchbox", { name: "Filter rows" }).fill("row-4242");
+    await expect.poll(() => status.textContent()).toBe("Rows 1–11 of 11 (filtered from 100,000)");
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download CSV" }).click()]);
+    expect((await fs.readFile((await csv.path())!, "utf8")).trimEnd().split("\r\n")).toHaveLength(12);
+    expect(await page.locator("tr").count()).toBeLessThanOrEqual(MAX_DOM_ROWS + 1);
+    const asked = server.requests.slice(from);
+    expect(asked.filter((r) => !/^\/(assets\/[a-z.-]+\.(js|css|svg)|artifacts\/[0-9a-f-]+\.html)$/.test(r))).toEqual([]);
+    await noCspViolation(page);
+    clean(watch);
+    await context.close();
+  });
+
+  it("on the key page too: the latest version's table comes with its data", async () => {
+    const { context, page, watch } = await open(`${root}keys/big-table/index.html`);
+    const status = page.locator(".table-tools .count");
+    await expect.poll(() => status.textContent()).toBe("Rows 1–100 of 100,000");
+    await page.evaluate(() => (document.querySelector("table.data") as unknown as { artifactPressTable: { page(n: number): void } }).artifactPressTable.page(999));
+    await expect.poll(() => status.textContent()).toBe("Rows 99,901–100,000 of 100,000");
+    expect(await page.locator("script.table-data").count()).toBe(1);
+    await noCspViolation(page);
+    clean(watch);
+    await context.close();
+  });
+
+  it("a page that shows one table twice carries one data block; both copies work and cells stay text", async () => {
+    const { context, page, watch } = await open(`${root}artifacts/${shapeTableId}.html`);
+    await expect.poll(() => page.locator(".table-tools").count()).toBe(2);
+    expect(await page.locator("table[data-table-data]").count()).toBe(2);
+    expect(await page.locator('script[type="application/json"]').count()).toBe(1);
+    const ids = (await page.evaluate("Array.from(document.querySelectorAll('[id]'), (e) => e.id)")) as string[];
+    expect(new Set(ids).size).toBe(ids.length);
+    // The second copy (the diff's "after" side) sorts and filters over every row, from the same block.
+    const second = page.locator("table.data").nth(1);
+    await second.getByRole("button", { name: "n", exact: true }).click();
+    await expect.poll(async () => (await second.locator("tbody tr td:nth-child(2)").allTextContents()).slice(0, 3)).toEqual(["1", "2", "3"]);
+    await page.getByRole("searchbox", { name: "Filter rows" }).nth(1).fill("alert(1)");
+    await expect.poll(() => second.locator("tbody tr td:first-child").allTextContents())
+      .toEqual([257, 207, 157, 107, 57, 7].map((i) => `${HOSTILE} ${i}`));
+    // The first copy keeps its own state.
+    expect(await page.locator("table.data").first().locator("tbody tr").count()).toBe(100);
+    await noCspViolation(page);
     clean(watch);
     await context.close();
   });

@@ -20,10 +20,13 @@ describe.each(["demo", "edge", "broken"])("the %s fixture", (name) => {
     for (const page of pages) {
       const html = await built.read(page);
       expect(html, page).toContain(CSP_META);
-      // Only the site's own script files: app.js on every page, then the extras' (table tools, compare, search).
+      // Only the site's own script files: app.js on every page, then the extras' (table tools, compare, search);
+      // besides them only the tables' JSON data blocks, a script type no browser runs.
       const scripts = html.match(/<script\b[^>]*>/g) ?? [];
       expect(scripts[0], page).toMatch(/^<script src="(\.\.\/)*assets\/app\.js" defer>$/);
-      for (const s of scripts) expect(s, page).toMatch(/^<script src="(\.\.\/)*assets\/(app|table|compare|search)\.js" defer>$/);
+      for (const s of scripts) {
+        expect(s, page).toMatch(/^<script src="(\.\.\/)*assets\/(app|table|compare|search)\.js" defer>$|^<script type="application\/json" id="table-data-[0-9a-f-]+" class="table-data">$/);
+      }
       expect(html, page).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=|(?:href|src)="data:/i);
     }
   });

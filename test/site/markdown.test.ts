@@ -29,7 +29,7 @@ function canonical(html: string): string {
 
 /** The properties every sanitized output must have, beyond "nothing executes". */
 function policyProblems(html: string): string[] {
-  const problems = findExecutable(html, { allowPageHead: false });
+  const problems = findExecutable(html, { allowPageHead: false, allowDataBlocks: false });
   if (/<(script|style|iframe|object|embed|svg|math|form|button|select|textarea|meta|link|base|noscript|template)\b/i.test(html)) {
     problems.push("a forbidden tag in the serialized output");
   }
@@ -277,6 +277,14 @@ describe("findExecutable catches known-bad HTML", () => {
     "svg animate": '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>',
     "template content": "<template><img src=x onerror=alert(1)></template>",
     "noscript": "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    "module script": '<script type="module">alert(1)</script>',
+    "script of a JavaScript type": '<script type="application/javascript">alert(1)</script>',
+    "data block type with other case": '<script type="Application/JSON">alert(1)</script>',
+    "data block with src": '<script type="application/json" src="https://evil.example/x.js"></script>',
+    "data block that is not JSON": '<script type="application/json">alert(1)</script>',
+    "data block with raw markup": '<script type="application/json">["<!--<script>"]</script>',
+    "data block ended early": '<script type="application/json">["</script><script>alert(1)</script>"]</script>',
+    "data block with an event handler": '<script type="application/json" onload="alert(1)">[]</script>',
   };
   for (const [name, html] of Object.entries(bad)) {
     it(`flags ${name}`, () => {
@@ -291,6 +299,12 @@ describe("findExecutable catches known-bad HTML", () => {
       <body><a href="../index.html">Home</a><input type="checkbox" disabled checked></body></html>`;
     expect(findExecutable(page)).toEqual([]);
     expect(findExecutable(page, { allowScriptSrc: /^never$/ })).toHaveLength(1);
+  });
+
+  it("accepts a JSON data block (a script no browser runs) unless told not to", () => {
+    const block = '<script type="application/json" id="table-data-1" class="table-data">{"rows":[["\\u003c/script\\u003e"]]}</script>';
+    expect(findExecutable(block)).toEqual([]);
+    expect(findExecutable(block, { allowDataBlocks: false })).toHaveLength(1);
   });
 });
 

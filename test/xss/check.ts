@@ -9,6 +9,12 @@ export interface FindExecutableOptions {
   allowScriptSrc?: RegExp;
   /** Whether `<link>`/`<meta http-equiv="Content-Security-Policy">` of the page itself are fine. Default: true. */
   allowPageHead?: boolean;
+  /**
+   * Whether JSON data blocks are fine: `<script type="application/json">` (a type no browser runs) with no `src`,
+   * no attribute besides type, id and class, and text that is JSON holding no `<` (the table tools' data).
+   * Default: true.
+   */
+  allowDataBlocks?: boolean;
 }
 
 export const DEFAULT_SCRIPT_SRC = /^(\.\.\/)*assets\/[a-z0-9.-]+\.js$/;
@@ -36,6 +42,7 @@ let parser: DOMParser | undefined;
 export function findExecutable(html: string, options: FindExecutableOptions = {}): string[] {
   const allowScriptSrc = options.allowScriptSrc ?? DEFAULT_SCRIPT_SRC;
   const allowPageHead = options.allowPageHead ?? true;
+  const allowDataBlocks = options.allowDataBlocks ?? true;
   parser ??= new new JSDOM("").window.DOMParser();
   const doc = parser.parseFromString(html, "text/html");
   const found: string[] = [];
@@ -43,14 +50,14 @@ export function findExecutable(html: string, options: FindExecutableOptions = {}
   // Template contents live in their own fragment that querySelectorAll does not enter.
   for (let r = 0; r < roots.length; r++) {
     for (const el of Array.from(roots[r]!.querySelectorAll("*"))) {
-      checkElement(el, found, allowScriptSrc, allowPageHead);
+      checkElement(el, found, allowScriptSrc, allowPageHead, allowDataBlocks);
       if (el.localName === "template") roots.push((el as HTMLTemplateElement).content);
     }
   }
   return found;
 }
 
-function checkElement(el: Element, found: string[], allowScriptSrc: RegExp, allowPageHead: boolean): void {
+function checkElement(el: Element, found: string[], allowScriptSrc: RegExp, allowPageHead: boolean, allowDataBlocks: boolean): void {
   const tag = el.localName.toLowerCase();
   const ns = el.namespaceURI ?? "";
   const say = (reason: string) => found.push(`${describe(el)}: ${reason}`);
@@ -58,7 +65,11 @@ function checkElement(el: Element, found: string[], allowScriptSrc: RegExp, allo
   if (tag === "script") {
     const src = el.getAttribute("src");
     if (ns.endsWith("/svg")) say("SVG script");
-    else if (src === null) say("inline script");
+    else if (el.hasAttribute("type") && el.getAttribute("type") === "application/json" && src === null) {
+      const problem = dataBlockProblem(el);
+      if (!allowDataBlocks) say("data block");
+      else if (problem) say(`data block ${problem}`);
+    } else if (src === null) say("inline script");
     else if (!allowScriptSrc.test(src)) say(`script from ${JSON.stringify(src)}`);
     else if (el.textContent?.trim()) say("script with inline content");
   } else if (FORBIDDEN_ELEMENTS.has(tag)) {
@@ -98,6 +109,21 @@ function checkElement(el: Element, found: string[], allowScriptSrc: RegExp, allo
       say(`animation value ${JSON.stringify(value)}`);
     }
   }
+}
+
+/** Why a `<script type="application/json">` is not one of the site's data blocks, or undefined when it is. */
+function dataBlockProblem(el: Element): string | undefined {
+  const extra = Array.from(el.attributes).map((a) => a.name).filter((name) => !["type", "id", "class"].includes(name));
+  if (extra.length) return `with attributes ${extra.join(", ")}`;
+  if (el.childNodes.length > 1 || (el.firstChild && el.firstChild.nodeType !== 3)) return "with more than one text";
+  const text = el.textContent ?? "";
+  if (/[<>]/.test(text)) return "with raw < or > in its text";
+  try {
+    JSON.parse(text);
+  } catch {
+    return "whose text is not JSON";
+  }
+  return undefined;
 }
 
 /** What a browser makes of an attribute URL before reading its scheme: no tab/newline anywhere, no C0 at the ends. */

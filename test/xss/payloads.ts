@@ -121,6 +121,11 @@ export const XSS_PAYLOADS: readonly string[] = [
   `<scr\u0000ipt>${JS}</scr\u0000ipt>`,
   `\u0000<img src=x onerror=${JS}>\u0000`,
   `\ud800<script>${JS}</script>`,
+  // Breaking out of the text of a script element (the tables' JSON data blocks) or into its comment-like states.
+  `</script><script>${JS}</script>`,
+  `<!--<script>${JS}</script>-->`,
+  `</SCRIPT ><img src=x onerror=${JS}>`,
+  `\u2028\u2029</script\u2028><!--\u2029`,
 ];
 
 export default XSS_PAYLOADS;

@@ -13,7 +13,6 @@ import { byCreated, dataSummary, keyFeed, keyFeedPath, siteFeed } from "./feed.j
 import type { SiteFile } from "./files.js";
 import { latestApiFile, latestEntry } from "./latest-api.js";
 import { SearchIndexBuilder } from "./search-index.js";
-import { tableScriptFile } from "./table-data.js";
 import { renderTrendSvg, trendSeries, type TrendSeries } from "./trend.js";
 
 /** Diffs shown on a lineage page (newest first); older ones are on each version's page. */
@@ -54,7 +53,6 @@ export interface ExtrasHelpers {
   trendSvg(series: TrendSeries, root: string): string;
   compareScript(key: string): string;
   compareName(key: string): string;
-  tableScript(id: string): string;
   feed(key: string): string;
   recentDiffs: number;
 }
@@ -193,7 +191,6 @@ export class ExtrasCollector {
       trendSvg: (series, root) => renderTrendSvg(series, { root }),
       compareScript: compareScriptFile,
       compareName: compareDataName,
-      tableScript: tableScriptFile,
       feed: keyFeedPath,
       recentDiffs: RECENT_DIFFS,
     };

@@ -1,6 +1,7 @@
 /**
  * Escaping for the extra outputs that are not eta HTML: XML (Atom feeds, inline SVG) and JavaScript data files
- * loaded with `<script src>` (the only way to ship data that works from `file://` under `script-src 'self'`).
+ * loaded with `<script src>` (data that works from `file://` under `script-src 'self'`), and the JSON of the data
+ * blocks (`<script type="application/json">`) that pages carry inline.
  */
 
 /** Characters XML 1.0 cannot hold at all (C0 controls except tab/newline/return, lone surrogates, U+FFFE/FFFF). */

@@ -1,10 +1,11 @@
 import vm from "node:vm";
+import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { compareDataFile, versionLines } from "../../../src/site/extras/compare-data.js";
 import { DATA_GLOBAL } from "../../../src/site/extras/escape.js";
 import { collectExtras } from "../../../src/site/extras/collect.js";
 import { LATEST_API, latestApi } from "../../../src/site/extras/latest-api.js";
-import { numericColumns, tableDataFile } from "../../../src/site/extras/table-data.js";
+import { numericColumns, tableDataBlock, tableDataId } from "../../../src/site/extras/table-data.js";
 import { record, table } from "./records.js";
 
 /** Runs data scripts the way a browser would and returns what they registered. */
@@ -44,17 +45,38 @@ describe("api/latest.json", () => {
   });
 });
 
-describe("table data files", () => {
-  it("hold every row, the columns and which columns are numeric, safe against markup in cells", () => {
+describe("table data blocks", () => {
+  it("hold every row, the columns and which columns are numeric, in one JSON data block no cell can end", () => {
     const rows = Array.from({ length: 2500 }, (_, i) => [i, `${NASTY}${i}`, i % 2 ? null : 1.5]);
-    const t = table(["n", "text", "x"], rows, { key: "big" }) as Extract<ReturnType<typeof table>, { type: "table" }>;
-    const file = tableDataFile(t);
-    expect(file.path).toBe(`artifacts/${t.id}.table.js`);
-    expect(file.data).not.toMatch(/<\/script|<!--/);
-    const data = run(file.data)[`table/${t.id}`] as { columns: string[]; rows: unknown[][]; numeric: boolean[]; name: string };
+    rows.push([-1, "</script><script>alert(1)</script>", null], [-2, "<!--<script>", null], [-3, "</SCRIPT >]]>&amp;\u2028\u2029", null]);
+    const t = table(["n", "</script>", "x"], rows, { key: "big" }) as Extract<ReturnType<typeof table>, { type: "table" }>;
+    const block = tableDataBlock(t);
+    const open = `<script type="application/json" id="${tableDataId(t.id)}" class="table-data">`;
+    expect(tableDataId(t.id)).toBe(`table-data-${t.id}`);
+    expect(block.startsWith(open)).toBe(true);
+    expect(block.endsWith("</script>\n")).toBe(true);
+    const text = block.slice(open.length, -"</script>\n".length);
+    // Nothing in the text the HTML parser reads as markup in a script element, nor a JavaScript line terminator.
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    // Parsed as a browser would: the first end tag closes the element, and the element's text is the JSON.
+    const doc = new JSDOM(`<!doctype html><body>${block}<p id="after">after</p>`).window.document;
+    const scripts = doc.querySelectorAll("script");
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]!.type).toBe("application/json");
+    expect(doc.getElementById("after")?.textContent).toBe("after");
+    const data = JSON.parse(scripts[0]!.textContent!) as { columns: string[]; rows: unknown[][]; numeric: boolean[]; name: string };
     expect(data.rows).toEqual(rows);
+    expect(data.columns).toEqual(["n", "</script>", "x"]);
     expect(data.numeric).toEqual([true, false, true]);
     expect(data.name).toBe("big-2026-11-26T04-00-00-000Z");
+  });
+  it("keep __proto__ keys of cells as data", () => {
+    const cell = JSON.parse('{"__proto__":{"polluted":1}}') as Record<string, unknown>;
+    const t = table(["c"], [[cell as never]]) as Extract<ReturnType<typeof table>, { type: "table" }>;
+    const block = tableDataBlock(t);
+    const data = JSON.parse(new JSDOM(block).window.document.querySelector("script")!.textContent!) as { rows: Record<string, unknown>[][] };
+    expect(Object.keys(data.rows[0]![0]!)).toEqual(["__proto__"]);
+    expect(({} as { polluted?: number }).polluted).toBeUndefined();
   });
   it("numeric columns: numbers only, empty cells ignored, an all-empty column is not numeric", () => {
     expect(numericColumns({ columns: null, rows: [[1, "a", null], [null, 2, null]] })).toEqual([true, false, false]);

@@ -1,4 +1,5 @@
 import vm from "node:vm";
+import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { DATA_GLOBAL, dataScript, escapeXml, jsonForScript } from "../../../src/site/extras/escape.js";
 
@@ -37,6 +38,13 @@ describe("jsonForScript and dataScript", () => {
     expect(Object.keys(got)).toEqual(["__proto__", "constructor"]);
     expect((got as { x?: number }).x).toBeUndefined();
     expect(JSON.stringify(got)).toBe('{"__proto__":{"x":1},"constructor":"c"}');
+  });
+  it("as the text of a JSON data block, the HTML parser ends the element where the page does and gives the JSON back", () => {
+    const value = { rows: [[NASTY, "</SCRIPT >", "<!--<script>", "-->", "<\/script>"]] };
+    const doc = new JSDOM(`<body><script type="application/json">${jsonForScript(value)}</script><p>after</p>`).window.document;
+    expect(doc.querySelectorAll("script")).toHaveLength(1);
+    expect(doc.querySelector("p")?.textContent).toBe("after");
+    expect(JSON.parse(doc.querySelector("script")!.textContent!)).toEqual(value);
   });
   it("undefined becomes null rather than an empty expression", () => {
     expect(jsonForScript(undefined)).toBe("null");

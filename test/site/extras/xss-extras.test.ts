@@ -1,6 +1,7 @@
 /**
  * The extras' own outputs under the XSS corpus (the store of test/browser/xss-store.ts, every payload in every
- * field): data scripts hold no markup that could end a script element and register exactly one value; feeds are
+ * field): data scripts hold no markup that could end a script element and register exactly one value; the tables'
+ * JSON data blocks in the pages stay one element each and give back every cell exactly; feeds are
  * well-formed XML whose only elements are Atom's; api/latest.json is JSON; trend charts and diffs on the pages are
  * covered by the page checker (test/site/xss.test.ts) and are checked here again for the extras' sections.
  */
@@ -42,7 +43,7 @@ describe("the extras of a store full of XSS payloads", () => {
     const scripts = files.filter((f) => f.endsWith(".js") && !f.startsWith("assets/"));
     expect(scripts.some((f) => f.startsWith("search/"))).toBe(true);
     expect(scripts.some((f) => f.endsWith("/versions.js"))).toBe(true);
-    expect(scripts.some((f) => f.endsWith(".table.js"))).toBe(true);
+    expect(scripts.some((f) => f.endsWith(".table.js"))).toBe(false);
     for (const f of scripts) {
       const text = await fs.readFile(path.join(out, f), "utf8");
       expect(text, f).not.toMatch(/<\/?script|<!--|-->|[\u2028\u2029]/i);
@@ -52,6 +53,37 @@ describe("the extras of a store full of XSS payloads", () => {
       expect(Object.keys(sandbox[DATA_GLOBAL] as object), f).toHaveLength(1);
       expect(Object.keys(sandbox).sort(), f).toEqual([DATA_GLOBAL, "self"]);
     }
+  });
+
+  it("table data blocks stay data: one element each, every cell back exactly, ids unique and resolved", async () => {
+    const cover = ["</script><script>alert(1)</script>", "<!--<script>alert(1)</script>-->", "\u2028\u2029</script\u2028><!--\u2029"];
+    for (const c of cover) expect(XSS_PAYLOADS).toContain(c);
+    const lists = JSON.parse(await fs.readFile(path.join(out, "api/latest.json"), "utf8")).keys.find((k: { key: string }) => k.key === "xss-lists");
+    const expected = XSS_PAYLOADS.map((p, i) => [p, i, null]);
+    let blocks = 0;
+    for (const f of [lists.page, lists.artifactPage, ...files.filter((f) => f.endsWith(".html"))]) {
+      const html = await fs.readFile(path.join(out, f), "utf8");
+      const doc = new JSDOM(html).window.document;
+      const ids = Array.from(doc.querySelectorAll("[id]"), (el) => el.id);
+      expect(new Set(ids).size, f).toBe(ids.length);
+      // Every data block is a table's, parses as JSON, and the only scripts with text are data blocks.
+      const data = Array.from(doc.querySelectorAll("script:not([src])"));
+      for (const el of data) {
+        expect(el.getAttribute("type"), f).toBe("application/json");
+        expect(doc.querySelector(`table[data-table-data="${el.id}"]`), `${f}: ${el.id}`).not.toBeNull();
+        JSON.parse(el.textContent!);
+        blocks++;
+      }
+      for (const table of doc.querySelectorAll("table[data-table-data]")) {
+        expect(doc.getElementById(table.getAttribute("data-table-data")!)?.localName, f).toBe("script");
+      }
+      if (f === lists.page || f === lists.artifactPage) {
+        expect(data, f).toHaveLength(1);
+        expect(JSON.parse(data[0]!.textContent!).rows, f).toEqual(expected);
+        expect(html.match(/<script/gi)?.length, f).toBe(html.match(/<\/script>/gi)?.length);
+      }
+    }
+    expect(blocks).toBeGreaterThan(2);
   });
 
   it("feeds are well-formed Atom with no element from outside the Atom namespace", async () => {

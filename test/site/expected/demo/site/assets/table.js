@@ -1,33 +1,23 @@
-// Artifact Press: table tools. A table with a data file (data-table-src) gets sort by any column, a filter, pages
-// through every row and CSV/JSON downloads; the DOM only ever holds one page of rows. Without this script the
-// page still shows the rows written into it.
+// Artifact Press: table tools. A table with a data block (data-table-data: the id of a
+// <script type="application/json"> on the page, which never runs) gets sort by any column, a filter, pages through
+// every row and CSV/JSON downloads; the DOM only ever holds one page of rows. Without this script the page still
+// shows the rows written into it.
 (function () {
   "use strict";
-  var DATA = "ArtifactPressData";
   var PAGE_SIZES = [25, 100, 250];
   var DEFAULT_PAGE = 100;
-  var loading = {};
+  var parsed = {};
 
-  // Data files are scripts (fetch() of local files fails from file://); each registers itself in self[DATA].
-  function loadData(src, name, done) {
-    var store = self[DATA];
-    if (store && Object.prototype.hasOwnProperty.call(store, name)) return done(store[name]);
-    if (loading[src]) return loading[src].push(done);
-    loading[src] = [done];
-    var script = document.createElement("script");
-    script.src = src;
-    script.async = true;
-    function finish(value) {
-      var waiting = loading[src];
-      delete loading[src];
-      waiting.forEach(function (cb) { cb(value); });
+  // The data block's text through JSON.parse (so a "__proto__" key stays data), once per block: a page that shows
+  // a table twice (a side-by-side diff) has one block for both copies. Parsed on first use, not on load.
+  function readData(id) {
+    if (Object.prototype.hasOwnProperty.call(parsed, id)) return parsed[id];
+    var el = document.getElementById(id), value = null;
+    if (el && el.localName === "script" && el.type === "application/json") {
+      try { value = JSON.parse(el.textContent); } catch (e) { value = null; }
     }
-    script.onload = function () {
-      var s = self[DATA];
-      finish(s && Object.prototype.hasOwnProperty.call(s, name) ? s[name] : null);
-    };
-    script.onerror = function () { finish(null); };
-    document.head.appendChild(script);
+    if (!value || !Array.isArray(value.rows)) value = null;
+    return (parsed[id] = value);
   }
 
   function cellText(v) {
@@ -65,12 +55,11 @@
   }
 
   function setup(table) {
-    var src = table.getAttribute("data-table-src");
-    var name = table.getAttribute("data-table-name");
+    var dataId = table.getAttribute("data-table-data");
     var total = parseInt(table.getAttribute("data-table-total"), 10) || 0;
     var body = table.tBodies[0];
     var wrap = table.closest(".table-wrap") || table;
-    if (!src || !name || !body) return;
+    if (!dataId || !body) return;
 
     var state = { data: null, view: null, texts: null, page: 0, size: DEFAULT_PAGE, sortCol: -1, ascending: true, filter: "" };
     var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
@@ -102,7 +91,7 @@
     (small ? [csv, json] : [input, sizeSelect, prev, status, next, csv, json]).forEach(function (el) { bar.appendChild(el); });
     wrap.parentNode.insertBefore(bar, wrap);
 
-    // The page holds up to the build's first rows; keep one page of them in the DOM until the data arrives.
+    // The page holds up to the build's first rows; keep one page of them in the DOM until the data is read.
     var staticRows = Array.prototype.slice.call(body.rows);
     for (var i = state.size; i < staticRows.length; i++) staticRows[i].remove();
     status.textContent = total ? "Rows 1–" + Math.min(state.size, total) + " of " + total.toLocaleString() : "";
@@ -112,13 +101,11 @@
     var headers = [];
     function ensureData(then) {
       if (state.data) return then();
-      status.textContent = "Loading…";
-      loadData(src, name, function (data) {
-        if (!data) { status.textContent = "The table's data file could not be loaded."; return; }
-        state.data = data;
-        state.view = data.rows.map(function (_, i) { return i; });
-        then();
-      });
+      var data = readData(dataId);
+      if (!data) { status.textContent = "The table's data could not be read."; return; }
+      state.data = data;
+      state.view = data.rows.map(function (_, i) { return i; });
+      then();
     }
 
     function width() {
@@ -181,11 +168,12 @@
       });
     }
 
-    // Public for tests and the bench: the same steps the controls run, timed by the caller.
+    // Public for tests and the bench: the same steps the controls run, timed by the caller (who calls load first to
+    // leave the one-time JSON.parse of the data block out of the timings).
     var api = {
-      sort: function (c, ascending) { state.sortCol = c; state.ascending = ascending; applyFilter(); applySort(); state.page = 0; render(); },
-      filter: function (text) { state.filter = String(text).trim().toLowerCase(); applyFilter(); applySort(); state.page = 0; render(); },
-      page: function (n) { state.page = n; render(); },
+      sort: function (c, ascending) { ensureData(function () { state.sortCol = c; state.ascending = ascending; applyFilter(); applySort(); state.page = 0; render(); }); },
+      filter: function (text) { ensureData(function () { state.filter = String(text).trim().toLowerCase(); applyFilter(); applySort(); state.page = 0; render(); }); },
+      page: function (n) { ensureData(function () { state.page = n; render(); }); },
       load: function (then) { ensureData(then); },
     };
     table.artifactPressTable = api;
@@ -250,7 +238,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("table[data-table-src]"), setup);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-table-data]"), setup);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

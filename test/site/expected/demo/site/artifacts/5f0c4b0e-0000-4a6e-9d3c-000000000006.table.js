@@ -1,1 +1,0 @@
-(self.ArtifactPressData=self.ArtifactPressData||{})["table/5f0c4b0e-0000-4a6e-9d3c-000000000006"]=JSON.parse("{\"name\":\"personalized-reachout-2026-11-25T14-00-01-500Z\",\"columns\":[\"customer_id\",\"name\",\"churn_probability\"],\"numeric\":[false,false,true],\"rows\":[[\"12345\",\"John Smith\",0.85],[\"56789\",\"Jane Jones\",0.65]]}");

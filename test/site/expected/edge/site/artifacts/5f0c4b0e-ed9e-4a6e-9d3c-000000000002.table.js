@@ -1,1 +1,0 @@
-(self.ArtifactPressData=self.ArtifactPressData||{})["table/5f0c4b0e-ed9e-4a6e-9d3c-000000000002"]=JSON.parse("{\"name\":\"matrix-2026-01-01T12-05-05-005Z\",\"columns\":null,\"numeric\":[false,false,false],\"rows\":[[1,2,3],[4.5,-6,null],[\"x\",true,false],[1]]}");
