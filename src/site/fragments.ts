@@ -20,18 +20,14 @@ export interface FragmentEntry {
 export class CorruptCacheError extends Error {}
 
 /**
- * How many parsed fragments stay in memory: a page reads one or two artifacts (a side-by-side diff shows the
- * previous version and this one), and the next page rarely the same ones. Anything kept longer is promoted to the
- * old generation and dies there, where V8 lets it pile up until the next full GC: 8 kept fragments were a third of
- * what the page phase of the 10k bench promoted (129 → 87 MB, `--trace-gc-nvp`), 512 had grown the heap by
- * hundreds of MB at 100,000 artifacts.
+ * Parsed fragments kept in memory: none. A page reads one or two artifacts and the next page rarely the same ones,
+ * so parsing again costs less than keeping: anything kept across pages is promoted to the old generation and
+ * dies there, where V8 lets it pile up until the next full GC (`--trace-gc-nvp`, page phase of the 10k bench:
+ * 8 kept promoted 87 MB, 2 kept 73 MB, none 55 MB; 512 had grown the heap by hundreds of MB at 100,000).
  */
-const KEEP_PARSED = 2;
-
 export class FragmentPack {
   private readonly fd: number;
   private end: number;
-  private readonly parsed = new Map<number, RenderedArtifact>();
 
   /** Opens (or makes) the pack at `file`, keeping its first `keep` bytes: anything after them is a crashed build's. */
   constructor(readonly file: string, keep: number) {
@@ -54,8 +50,6 @@ export class FragmentPack {
   }
 
   read(entry: FragmentEntry): RenderedArtifact {
-    const hit = this.parsed.get(entry.offset);
-    if (hit) return hit;
     if (entry.offset + entry.length > this.end) throw new CorruptCacheError(`fragment at ${entry.offset} lies past the end of ${this.file}`);
     const buf = Buffer.allocUnsafe(entry.length);
     let done = 0;
@@ -74,10 +68,7 @@ export class FragmentPack {
       throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} has the wrong shape`);
     }
     const [bodyParts, description, descriptionText, files, data] = value as [string[], string, string, RenderedArtifact["files"], string];
-    const artifact: RenderedArtifact = { bodyParts, description, descriptionText, files, data };
-    if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
-    this.parsed.set(entry.offset, artifact);
-    return artifact;
+    return { bodyParts, description, descriptionText, files, data };
   }
 
   /** Copies the given fragments into a new pack at `file` (dropping the rest) and returns their new entries. */
