@@ -1,0 +1,74 @@
+/**
+ * The reader thread of read-thread.ts: runs `streamStore` and renders each record's fragment, posting records
+ * (as their file's text) and problems in store order, in batches. It waits whenever the main thread is more than
+ * MAX_AHEAD characters behind; the main thread answers each batch with its size once taken.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { StoreProblem } from "../store/backend.js";
+import { streamStore, type StreamedStore } from "./read.js";
+import { MAX_AHEAD, fragmentKey, type ThreadData, type ThreadItem, type ThreadMessage } from "./read-thread.js";
+import { SiteRenderer, type RenderedArtifact } from "./render.js";
+
+/** Items and characters per batch: one message per record would cost more than it moves. */
+const BATCH_ITEMS = 64;
+const BATCH_CHARS = 256 * 1024;
+
+const port = parentPort!;
+const { dir, maxFileSize, templatesDir, known } = workerData as ThreadData;
+const renderer = new SiteRenderer({ templatesDir });
+// Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
+const skip = new Set(known);
+
+let batch: ThreadItem[] = [];
+let batchChars = 0;
+let ahead = 0;
+let wake: (() => void) | undefined;
+port.on("message", (taken: number) => {
+  ahead -= taken;
+  wake?.();
+});
+
+const post = (msg: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const flush = () => {
+  if (batch.length === 0) return;
+  post({ items: batch, size: batchChars });
+  ahead += batchChars;
+  batch = [];
+  batchChars = 0;
+};
+const add = (item: ThreadItem, chars: number) => {
+  batch.push(item);
+  batchChars += chars;
+  if (batch.length >= BATCH_ITEMS || batchChars >= BATCH_CHARS) flush();
+};
+const report = (problem: StoreProblem) => add({ problem }, problem.path.length + problem.reason.length);
+
+try {
+  const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
+    const key = fragmentKey(hash, imagePath);
+    let rendered: RenderedArtifact | undefined;
+    let error: string | undefined;
+    let chars = text.length;
+    if (!skip.has(key)) {
+      try {
+        rendered = renderer.renderArtifact(record, imagePath);
+        skip.add(key);
+        chars += rendered.description.length + rendered.descriptionText.length;
+        for (const part of rendered.bodyParts) chars += part.length;
+        for (const file of rendered.files) chars += file.data.length;
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    }
+    add({ text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(rendered ? { rendered } : {}), ...(error === undefined ? {} : { error }) }, chars);
+    while (ahead > MAX_AHEAD) await new Promise<void>((resolve) => (wake = resolve));
+  });
+  flush();
+  // Each image's bytes in a buffer of its own, moved rather than copied.
+  const images = rest.images.map((i) => ({ path: i.path, bytes: new Uint8Array(i.bytes) }));
+  post({ done: { runs: rest.runs, images: images as unknown as StreamedStore["images"] } }, images.map((i) => i.bytes.buffer));
+} catch (err) {
+  flush();
+  post({ failed: { name: (err as Error).name, message: (err as Error).message } });
+}
+port.close();
