@@ -45,6 +45,8 @@ export interface RenderedReadOptions extends ReadOptions {
   /** Fragment keys the caller already holds: the reader thread does not render them. */
   known?: Iterable<string>;
   thread?: ReadThread;
+  /** How far (characters) the reader thread may run ahead of `onRecord`; default MAX_AHEAD. */
+  maxAhead?: number;
 }
 
 /** Message items from the reader thread (read-worker.ts). */
@@ -63,6 +65,7 @@ export interface ThreadData {
   maxFileSize?: number;
   templatesDir: string;
   known: string[];
+  maxAhead: number;
 }
 
 /**
@@ -77,7 +80,7 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
     return streamStore(dir, options, (r) => onRecord({ ...r, key: fragmentKey(r.hash, r.imagePath), render: () => renderer.renderArtifact(r.record, r.imagePath) }));
   }
   const data: ThreadData = {
-    dir, templatesDir: renderer.templatesDir, known: [...(options.known ?? [])],
+    dir, templatesDir: renderer.templatesDir, known: [...(options.known ?? [])], maxAhead: options.maxAhead ?? MAX_AHEAD,
     ...(options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize }),
   };
   const worker = startWorker(data);

@@ -1,12 +1,12 @@
 /**
  * The reader thread of read-thread.ts: runs `streamStore` and renders each record's fragment, posting records
  * (as their file's text) and problems in store order, in batches. It waits whenever the main thread is more than
- * MAX_AHEAD characters behind; the main thread answers each batch with its size once taken.
+ * `maxAhead` characters behind; the main thread answers each batch with its size once taken.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { StoreProblem } from "../store/backend.js";
 import { streamStore, type StreamedStore } from "./read.js";
-import { MAX_AHEAD, fragmentKey, type ThreadData, type ThreadItem, type ThreadMessage } from "./read-thread.js";
+import { fragmentKey, type ThreadData, type ThreadItem, type ThreadMessage } from "./read-thread.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 
 /** Items and characters per batch: one message per record would cost more than it moves. */
@@ -14,7 +14,7 @@ const BATCH_ITEMS = 64;
 const BATCH_CHARS = 256 * 1024;
 
 const port = parentPort!;
-const { dir, maxFileSize, templatesDir, known } = workerData as ThreadData;
+const { dir, maxFileSize, templatesDir, known, maxAhead } = workerData as ThreadData;
 const renderer = new SiteRenderer({ templatesDir });
 // Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
 const skip = new Set(known);
@@ -61,7 +61,7 @@ try {
       }
     }
     add({ text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(rendered ? { rendered } : {}), ...(error === undefined ? {} : { error }) }, chars);
-    while (ahead > MAX_AHEAD) await new Promise<void>((resolve) => (wake = resolve));
+    while (ahead > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
   });
   flush();
   // Each image's bytes in a buffer of its own, moved rather than copied.
