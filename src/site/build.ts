@@ -152,7 +152,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const rest = await streamRendered(options.dir, streamOptions, ({ record, key, source, imagePath, render }) => {
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
       if (!entry) {
-        let rendered: RenderedArtifact;
+        let rendered: ReturnType<typeof render>;
         try {
           rendered = render();
         } catch (err) {

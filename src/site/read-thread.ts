@@ -5,7 +5,7 @@
  * order: records and problems reach the caller in the order, and with the bytes, of an in-thread read.
  *
  * Records come over as the text of their file (parsed again here: cheaper than a structured clone of the record),
- * fragments as rendered. The thread stays at most MAX_AHEAD characters ahead of the caller, so memory stays flat.
+ * fragments packed as the fragment pack stores them (moved, not copied). The thread stays at most MAX_AHEAD characters ahead of the caller, so memory stays flat.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
@@ -18,6 +18,7 @@ import { BuildError } from "../errors.js";
 import { UNKEYED_DIR } from "../store/fs-store.js";
 import type { StoreProblem } from "../store/backend.js";
 import { streamStore, type ReadOptions, type ReadRecord, type StreamedStore } from "./read.js";
+import type { PackedArtifact } from "./fragments.js";
 import type { RenderedArtifact, SiteRenderer } from "./render.js";
 
 /** Record files a store needs before a reader thread starts: a small store is read before the thread would be. */
@@ -36,8 +37,11 @@ export function fragmentKey(hash: string, imagePath: string | undefined): string
 export interface RenderedRecord extends ReadRecord {
   /** See fragmentKey. */
   key: string;
-  /** The artifact rendered (by the reader thread, else now); throws what `renderArtifact` throws. */
-  render(): RenderedArtifact;
+  /**
+   * The artifact rendered (by the reader thread, which hands it over packed, else now); throws what
+   * `renderArtifact` throws.
+   */
+  render(): RenderedArtifact | PackedArtifact;
 }
 
 export interface RenderedReadOptions extends ReadOptions {
@@ -52,7 +56,7 @@ export interface RenderedReadOptions extends ReadOptions {
 /** Message items from the reader thread (read-worker.ts). */
 export type ThreadItem =
   | { problem: StoreProblem }
-  | { text: string; hash: string; source: string; imagePath?: string; key: string; rendered?: RenderedArtifact; error?: string };
+  | { text: string; hash: string; source: string; imagePath?: string; key: string; packed?: PackedArtifact; error?: string };
 
 export type ThreadMessage =
   | { items: ThreadItem[]; size: number }
@@ -108,9 +112,9 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
               options.report(item.problem);
               continue;
             }
-            const { text, hash, source, imagePath, key, rendered, error } = item;
+            const { text, hash, source, imagePath, key, packed, error } = item;
             const record = JSON.parse(text) as ReadRecord["record"];
-            const render = rendered !== undefined ? () => rendered
+            const render = packed !== undefined ? () => packed
               : error !== undefined ? () => { throw new Error(error); }
               : () => renderer.renderArtifact(record, imagePath);
             onRecord({ record, hash, source, text, key, render, ...(imagePath === undefined ? {} : { imagePath }) });

@@ -7,7 +7,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { StoreProblem } from "../store/backend.js";
 import { streamStore, type StreamedStore } from "./read.js";
 import { fragmentKey, type ThreadData, type ThreadItem, type ThreadMessage } from "./read-thread.js";
-import { SiteRenderer, type RenderedArtifact } from "./render.js";
+import { packArtifact, type PackedArtifact } from "./fragments.js";
+import { SiteRenderer } from "./render.js";
 
 /** Items and characters per batch: one message per record would cost more than it moves. */
 const BATCH_ITEMS = 64;
@@ -21,6 +22,8 @@ const skip = new Set(known);
 
 let batch: ThreadItem[] = [];
 let batchChars = 0;
+// The packed fragments' buffers, moved with the batch.
+let transfer: ArrayBuffer[] = [];
 let ahead = 0;
 let wake: (() => void) | undefined;
 port.on("message", (taken: number) => {
@@ -31,9 +34,10 @@ port.on("message", (taken: number) => {
 const post = (msg: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 const flush = () => {
   if (batch.length === 0) return;
-  post({ items: batch, size: batchChars });
+  post({ items: batch, size: batchChars }, transfer);
   ahead += batchChars;
   batch = [];
+  transfer = [];
   batchChars = 0;
 };
 const add = (item: ThreadItem, chars: number) => {
@@ -46,21 +50,19 @@ const report = (problem: StoreProblem) => add({ problem }, problem.path.length +
 try {
   const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
     const key = fragmentKey(hash, imagePath);
-    let rendered: RenderedArtifact | undefined;
+    let packed: PackedArtifact | undefined;
     let error: string | undefined;
-    let chars = text.length;
     if (!skip.has(key)) {
       try {
-        rendered = renderer.renderArtifact(record, imagePath);
+        packed = packArtifact(renderer.renderArtifact(record, imagePath));
         skip.add(key);
-        chars += rendered.description.length + rendered.descriptionText.length;
-        for (const part of rendered.bodyParts) chars += part.length;
-        for (const file of rendered.files) chars += file.data.length;
+        transfer.push(packed.bytes.buffer as ArrayBuffer);
       } catch (err) {
         error = (err as Error).message;
       }
     }
-    add({ text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(rendered ? { rendered } : {}), ...(error === undefined ? {} : { error }) }, chars);
+    const item = { text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(packed ? { packed } : {}), ...(error === undefined ? {} : { error }) };
+    add(item, text.length + (packed?.bytes.length ?? 0));
     while (ahead > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
   });
   flush();
