@@ -52,7 +52,7 @@ export interface BuildOptions {
   workers?: number;
   /**
    * A reader thread reads, checks and renders the store's records while this one collects them (read-thread.ts):
-   * `auto` (default) for a store of a thousand record files or more on 2 or more cores, `always`, or `never`.
+   * `auto` (default) for a store of 2,000 record files or more on 2 or more cores, `always`, or `never`.
    */
   readThread?: ReadThread;
 }
