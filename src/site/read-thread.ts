@@ -64,7 +64,7 @@ export type ThreadItem =
 export type ThreadMessage =
   | { items: ThreadItem[]; size: number }
   | { done: StreamedStore }
-  | { failed: { name: string; message: string } };
+  | { failed: { name: string; message: string; code?: string } };
 
 /** What the reader thread is started with. */
 export interface ThreadData {
@@ -127,8 +127,9 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
           const images = msg.done.images.map((i) => ({ path: i.path, bytes: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength) }));
           finish(undefined, { runs: msg.done.runs, images });
         } else {
-          const { name, message } = msg.failed;
-          finish(name === "BuildError" ? new BuildError(message) : Object.assign(new Error(message), { name }));
+          // The thread's error as this thread would have thrown it: BuildError keeps its class, others name and code.
+          const { name, message, code } = msg.failed;
+          finish(name === "BuildError" ? new BuildError(message) : Object.assign(new Error(message), { name }, code === undefined ? {} : { code }));
         }
       } catch (err) {
         finish(err);

@@ -71,6 +71,7 @@ try {
   post({ done: { runs: rest.runs, images: images as unknown as StreamedStore["images"] } }, images.map((i) => i.bytes.buffer));
 } catch (err) {
   flush();
-  post({ failed: { name: (err as Error).name, message: (err as Error).message } });
+  const { name, message, code } = err as NodeJS.ErrnoException;
+  post({ failed: { name, message, ...(typeof code === "string" ? { code } : {}) } });
 }
 port.close();
