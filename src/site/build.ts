@@ -6,7 +6,6 @@
  * and the pack, and written as they come, so memory stays flat however large the store. A page whose key (see
  * page-keys.ts) is the one the previous build wrote is hard-linked from the previous site instead of rendered.
  */
-import { createHash } from "node:crypto";
 import { lstatSync, mkdtempSync, promises as fs, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +18,7 @@ import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
-import { streamStore } from "./read.js";
+import { streamRendered, type ReadThread } from "./read-thread.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter, checkOut } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
@@ -51,6 +50,11 @@ export interface BuildOptions {
    * cores, else 0.
    */
   workers?: number;
+  /**
+   * A reader thread reads, checks and renders the store's records while this one collects them (read-thread.ts):
+   * `auto` (default) for a store of 2,000 record files or more on 2 or more cores, `always`, or `never`.
+   */
+  readThread?: ReadThread;
 }
 
 export interface BuildResult {
@@ -144,13 +148,13 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const hashOf = new WeakMap<ArtifactRecord, string>();
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
-    const rest = await streamStore(options.dir, { maxFileSize: options.maxFileSize, report }, ({ record, hash, source, imagePath }) => {
-      const key = imagePath === undefined ? hash : createHash("sha1").update(`${hash}\0${imagePath}`).digest("hex");
+    const streamOptions = { maxFileSize: options.maxFileSize, report, renderer, known: previous?.fragments.keys(), thread: options.readThread };
+    const rest = await streamRendered(options.dir, streamOptions, ({ record, key, source, imagePath, render }) => {
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
       if (!entry) {
-        let rendered: RenderedArtifact;
+        let rendered: ReturnType<typeof render>;
         try {
-          rendered = renderer.renderArtifact(record, imagePath);
+          rendered = render();
         } catch (err) {
           // Reported after the read problems, in the order the whole-store build always used.
           renderProblems.push({ path: source, reason: `${(err as Error).message}; skipped` });

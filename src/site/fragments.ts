@@ -16,6 +16,22 @@ export interface FragmentEntry {
   files: string[];
 }
 
+/** A fragment as the pack stores it, with what its entry keeps: the reader thread (read-thread.ts) hands these over. */
+export interface PackedArtifact {
+  /** UTF-8 JSON of the fragment, in a buffer of its own (so it can be moved to another thread). */
+  bytes: Uint8Array;
+  text: string;
+  files: string[];
+}
+
+const encoder = new TextEncoder();
+
+/** `artifact` serialized for the pack. */
+export function packArtifact(artifact: RenderedArtifact): PackedArtifact {
+  const bytes = encoder.encode(JSON.stringify([artifact.bodyParts, artifact.description, artifact.descriptionText, artifact.files, artifact.data]));
+  return { bytes, text: artifact.descriptionText, files: artifact.files.map((f) => f.path) };
+}
+
 /** A fragment that cannot be read back: the cache is damaged; the build starts again without it. */
 export class CorruptCacheError extends Error {}
 
@@ -40,11 +56,11 @@ export class FragmentPack {
     return this.end;
   }
 
-  append(artifact: RenderedArtifact): FragmentEntry {
-    const bytes = Buffer.from(JSON.stringify([artifact.bodyParts, artifact.description, artifact.descriptionText, artifact.files, artifact.data]), "utf8");
+  append(artifact: RenderedArtifact | PackedArtifact): FragmentEntry {
+    const { bytes, text, files } = "bytes" in artifact ? artifact : packArtifact(artifact);
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.end + done);
-    const entry: FragmentEntry = { offset: this.end, length: bytes.length, text: artifact.descriptionText, files: artifact.files.map((f) => f.path) };
+    const entry: FragmentEntry = { offset: this.end, length: bytes.length, text, files };
     this.end += bytes.length;
     return entry;
   }

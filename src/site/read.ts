@@ -32,6 +32,8 @@ export interface ReadRecord {
   source: string;
   /** Site path of its image, for a local-image artifact. */
   imagePath?: string;
+  /** The record file as read (the text `record` was parsed from), for handing the record to another thread. */
+  text: string;
 }
 
 export interface ReadOptions {
@@ -70,7 +72,7 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
         report(read);
         continue;
       }
-      const { record, hash } = read;
+      const { record, hash, text } = read;
       const source = path.join(store.location, key ?? UNKEYED_DIR, name);
       // Two files with one id would fight over one page: the first in version order wins.
       const id = record.id.toLowerCase();
@@ -87,7 +89,7 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
         imagePath = image.path;
       }
       seen.set(id, source);
-      await onRecord({ record, hash, source, imagePath });
+      await onRecord({ record, hash, source, imagePath, text });
     }
   }
   const runs = await store.listRuns(report);
@@ -99,7 +101,7 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
  * is a regular file opened without following links, under the size cap, valid JSON, a valid record whose key
  * and `created` match its folder and file name. Undefined when the file vanished.
  */
-function readRecordSync(store: FsStore, key: string | null, dir: string, name: string): { record: ArtifactRecord; hash: string } | StoreProblem | undefined {
+function readRecordSync(store: FsStore, key: string | null, dir: string, name: string): { record: ArtifactRecord; hash: string; text: string } | StoreProblem | undefined {
   const relPath = path.join(store.location, key ?? UNKEYED_DIR, name);
   if (timestampOfFileName(name) === null) return { path: relPath, reason: "file name is not a version timestamp" };
   const folder = lstatSync(dir, { throwIfNoEntry: false });
@@ -127,10 +129,11 @@ function readRecordSync(store: FsStore, key: string | null, dir: string, name: s
   } finally {
     closeSync(fd);
   }
-  const parsed = parseJson(bytes.toString("utf8"));
+  const text = bytes.toString("utf8");
+  const parsed = parseJson(text);
   const checked = parsed.ok ? checkVersionFile(parsed.value, key, name, store.limits) : parsed;
   if (!checked.ok) return { path: relPath, reason: checked.reason };
-  return { record: checked.value, hash: createHash("sha1").update(bytes).digest("hex") };
+  return { record: checked.value, hash: createHash("sha1").update(bytes).digest("hex"), text };
 }
 
 /** Reads a file to its end: `size` is a hint (the file may have grown or shrunk since fstat). */

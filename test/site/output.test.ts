@@ -15,8 +15,9 @@ const inCi = Boolean(process.env.CI);
 const update = process.env.UPDATE_EXPECTED === "1" && !inCi;
 
 describe.each(Object.keys(CASES))("the %s fixture", (name) => {
-  it("builds the expected files, byte for byte, and reports the expected problems", async () => {
-    const built = await buildFixture(name);
+  // `always`: read and rendered on a reader thread (read-thread.ts), which must not change a byte or the problems' order.
+  it.each(["never", "always"] as const)("builds the expected files, byte for byte, and reports the expected problems (reader thread: %s)", async (readThread) => {
+    const built = await buildFixture(name, { readThread });
     try {
       const dir = path.join(EXPECTED, name);
       // Paths relative to the fixture, so the expectation does not depend on where the repository is checked out.

@@ -1,0 +1,77 @@
+/**
+ * The reader thread of read-thread.ts: runs `streamStore` and renders each record's fragment, posting records
+ * (as their file's text) and problems in store order, in batches. It waits whenever the main thread is more than
+ * `maxAhead` characters behind; the main thread answers each batch with its size once taken.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { StoreProblem } from "../store/backend.js";
+import { streamStore, type StreamedStore } from "./read.js";
+import { fragmentKey, type ThreadData, type ThreadItem, type ThreadMessage } from "./read-thread.js";
+import { packArtifact, type PackedArtifact } from "./fragments.js";
+import { SiteRenderer } from "./render.js";
+
+/** Items and characters per batch: one message per record would cost more than it moves. */
+const BATCH_ITEMS = 64;
+const BATCH_CHARS = 256 * 1024;
+
+const port = parentPort!;
+const { dir, maxFileSize, templatesDir, known, maxAhead } = workerData as ThreadData;
+const renderer = new SiteRenderer({ templatesDir });
+// Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
+const skip = new Set(known);
+
+let batch: ThreadItem[] = [];
+let batchChars = 0;
+// The packed fragments' buffers, moved with the batch.
+let transfer: ArrayBuffer[] = [];
+let ahead = 0;
+let wake: (() => void) | undefined;
+port.on("message", (taken: number) => {
+  ahead -= taken;
+  wake?.();
+});
+
+const post = (msg: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
+const flush = () => {
+  if (batch.length === 0) return;
+  post({ items: batch, size: batchChars }, transfer);
+  ahead += batchChars;
+  batch = [];
+  transfer = [];
+  batchChars = 0;
+};
+const add = (item: ThreadItem, chars: number) => {
+  batch.push(item);
+  batchChars += chars;
+  if (batch.length >= BATCH_ITEMS || batchChars >= BATCH_CHARS) flush();
+};
+const report = (problem: StoreProblem) => add({ problem }, problem.path.length + problem.reason.length);
+
+try {
+  const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
+    const key = fragmentKey(hash, imagePath);
+    let packed: PackedArtifact | undefined;
+    let error: string | undefined;
+    if (!skip.has(key)) {
+      try {
+        packed = packArtifact(renderer.renderArtifact(record, imagePath));
+        skip.add(key);
+        transfer.push(packed.bytes.buffer as ArrayBuffer);
+      } catch (err) {
+        error = (err as Error).message;
+      }
+    }
+    const item = { text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(packed ? { packed } : {}), ...(error === undefined ? {} : { error }) };
+    add(item, text.length + (packed?.bytes.length ?? 0));
+    while (ahead > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
+  });
+  flush();
+  // Each image's bytes in a buffer of its own, moved rather than copied.
+  const images = rest.images.map((i) => ({ path: i.path, bytes: new Uint8Array(i.bytes) }));
+  post({ done: { runs: rest.runs, images: images as unknown as StreamedStore["images"] } }, images.map((i) => i.bytes.buffer));
+} catch (err) {
+  flush();
+  const { name, message, code } = err as NodeJS.ErrnoException;
+  post({ failed: { name, message, ...(typeof code === "string" ? { code } : {}) } });
+}
+port.close();
