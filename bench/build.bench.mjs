@@ -5,6 +5,7 @@
  * process with a fresh output folder; the figure is the median wall time, with the peak RSS of the process tree.
  * Flags take `=` (the dispatcher passes on only the arguments that start with a dash).
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -53,41 +54,76 @@ function fresh(dir) {
 }
 
 /**
+ * Every cold build writes into a folder never used before, and removed only after all timing is done: removing a
+ * site of 10,000+ files right before a build made that build pay for the removal (this disk, ext4 with online
+ * `discard`: a cold build of ours 3.3 s on a settled disk, 6.3 s right after removing the previous output; Hugo's
+ * rounds grew 3.2 → 11.4 s in one run as removals piled up). Before each build, `sync` writes out what the
+ * previous tool left in the page cache, so no tool pays for another's writes either.
+ */
+let roundDirs = 0;
+function unusedDir(name) {
+  return path.join(work, "rounds", `${name}-${++roundDirs}`);
+}
+function settle() {
+  execFileSync("sync");
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Removes the round folders of this or a crashed earlier run, then lets the disk finish with the removal. */
+async function clearRounds(wait) {
+  const dirs = [path.join(work, "rounds"), path.join(work, "out"), path.join(work, "cwd")].filter((d) => fs.existsSync(d));
+  if (dirs.length === 0) return;
+  log("removing the outputs of the timed rounds …");
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  settle();
+  if (wait) await sleep(wait);
+}
+
+/**
  * Our cold build: fresh output, and a fresh working folder and cache home, so no render cache of a previous run
  * helps (XDG_CACHE_HOME and ARTIFACTS_CACHE_DIR point into that folder). `rebuild` runs the same build again onto
  * the previous output with the same cache and nothing changed.
  */
 function oursContender(ours, store, tag) {
-  const out = path.join(work, "out", `ours-${tag}`);
-  const cwd = path.join(work, "cwd", `ours-${tag}`);
-  const env = { ...process.env, XDG_CACHE_HOME: path.join(cwd, "xdg-cache"), ARTIFACTS_CACHE_DIR: path.join(cwd, "cache"), NO_COLOR: "1" };
-  const [cmd, args] = ours.command(store, out);
+  let out, cwd, env, cmd, args;
   return {
-    out,
+    get out() {
+      return out;
+    },
     async cold() {
-      fresh(cwd);
-      fs.rmSync(out, { recursive: true, force: true });
+      out = unusedDir(`ours-${tag}-out`);
+      cwd = fresh(unusedDir(`ours-${tag}-cwd`));
+      env = { ...process.env, XDG_CACHE_HOME: path.join(cwd, "xdg-cache"), ARTIFACTS_CACHE_DIR: path.join(cwd, "cache"), NO_COLOR: "1" };
+      [cmd, args] = ours.command(store, out);
+      settle();
       return timeChild(cmd, args, { cwd, env });
     },
-    rebuild: () => timeChild(cmd, args, { cwd, env }),
+    rebuild() {
+      settle();
+      return timeChild(cmd, args, { cwd, env });
+    },
     /** The same, after setting one store file's mtime: the early stop is off, the content-keyed cache does the work. */
     touchedRebuild() {
       const key = fs.readdirSync(store).filter((n) => !n.startsWith("_")).sort()[0];
       const file = path.join(store, key, fs.readdirSync(path.join(store, key)).sort()[0]);
       const now = new Date();
       fs.utimesSync(file, now, now);
+      settle();
       return timeChild(cmd, args, { cwd, env });
     },
   };
 }
 
 function peerContender(tool, input) {
-  const out = path.join(work, "out", tool.name.split(" ")[0]);
-  const [cmd, args] = tool.command(input, out);
+  let out;
   return {
-    out,
+    get out() {
+      return out;
+    },
     async cold() {
-      fs.rmSync(out, { recursive: true, force: true });
+      out = unusedDir(tool.name.split(" ")[0]);
+      const [cmd, args] = tool.command(input, out);
+      settle();
       return timeChild(cmd, args, { cwd: tool.cwd(input) });
     },
   };
@@ -133,6 +169,8 @@ export default async function buildBench(flags = [], inject = {}) {
   const results = { date: new Date().toISOString().slice(0, 10), machine: machine(), params, repeat: opts.repeat, tools: {} };
   if (results.machine.loadavg[0] > 0.5) log(`load average ${results.machine.loadavg[0].toFixed(2)} before the bench: other work shares the cores, figures are noisy`);
 
+  // Leftovers of a crashed run are removed first, and the disk given time to finish with them.
+  await clearRounds(30_000);
   // Everyone that can run, interleaved round by round, so a burst of outside load hits every tool alike.
   const ours = inject.ours ?? (await ourBuilder());
   const tools = [hugoBuilder(), eleventyBuilder()];
@@ -232,6 +270,7 @@ export default async function buildBench(flags = [], inject = {}) {
   const file = path.join(work, "build-results.json");
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nraw figures: ${path.relative(process.cwd(), file)}`);
+  await clearRounds(0);
   return results;
 }
 
