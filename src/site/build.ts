@@ -149,7 +149,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
     const streamOptions = { maxFileSize: options.maxFileSize, report, renderer, known: previous?.fragments.keys(), thread: options.readThread };
-    const rest = await streamRendered(options.dir, streamOptions, ({ record, key, source, imagePath, render }) => {
+    const rest = await streamRendered(options.dir, streamOptions, ({ record, key, source, imagePath, render, diff }) => {
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
       if (!entry) {
         let rendered: ReturnType<typeof render>;
@@ -169,7 +169,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       if (cache) hashOf.set(meta, key);
       records.push(meta);
       if (records.length === LARGE_STORE) bounded = boundHeapGrowth();
-      collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) });
+      collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
     });
     collector.finish();
     renderer.extras = collector.helpers();

@@ -20,6 +20,7 @@ import type { StoreProblem } from "../store/backend.js";
 import { streamStore, type ReadOptions, type ReadRecord, type StreamedStore } from "./read.js";
 import type { PackedArtifact } from "./fragments.js";
 import type { RenderedArtifact, SiteRenderer } from "./render.js";
+import type { ReadyDiff } from "./extras/collect.js";
 
 /**
  * Record files a store needs before a reader thread starts: the thread takes ~0.2 s to start and load the renderer,
@@ -45,6 +46,8 @@ export interface RenderedRecord extends ReadRecord {
    * `renderArtifact` throws.
    */
   render(): RenderedArtifact | PackedArtifact;
+  /** Its diff against the key's previous record, when the reader thread computed it (see ReadyDiff). */
+  diff?: ReadyDiff;
 }
 
 export interface RenderedReadOptions extends ReadOptions {
@@ -59,7 +62,7 @@ export interface RenderedReadOptions extends ReadOptions {
 /** Message items from the reader thread (read-worker.ts). */
 export type ThreadItem =
   | { problem: StoreProblem }
-  | { text: string; hash: string; source: string; imagePath?: string; key: string; packed?: PackedArtifact; error?: string };
+  | { text: string; hash: string; source: string; imagePath?: string; key: string; packed?: PackedArtifact; error?: string; diff?: ReadyDiff };
 
 export type ThreadMessage =
   | { items: ThreadItem[]; size: number }
@@ -115,12 +118,12 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
               options.report(item.problem);
               continue;
             }
-            const { text, hash, source, imagePath, key, packed, error } = item;
+            const { text, hash, source, imagePath, key, packed, error, diff } = item;
             const record = JSON.parse(text) as ReadRecord["record"];
             const render = packed !== undefined ? () => packed
               : error !== undefined ? () => { throw new Error(error); }
               : () => renderer.renderArtifact(record, imagePath);
-            onRecord({ record, hash, source, text, key, render, ...(imagePath === undefined ? {} : { imagePath }) });
+            onRecord({ record, hash, source, text, key, render, ...(imagePath === undefined ? {} : { imagePath }), ...(diff === undefined ? {} : { diff }) });
           }
           worker.postMessage(msg.size);
         } else if ("done" in msg) {

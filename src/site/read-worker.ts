@@ -9,6 +9,8 @@ import { streamStore, type StreamedStore } from "./read.js";
 import { fragmentKey, type ThreadData, type ThreadItem, type ThreadMessage } from "./read-thread.js";
 import { packArtifact, type PackedArtifact } from "./fragments.js";
 import { SiteRenderer } from "./render.js";
+import { pageDiff, type ReadyDiff } from "./extras/collect.js";
+import type { ArtifactRecord } from "../types.js";
 
 /** Items and characters per batch: one message per record would cost more than it moves. */
 const BATCH_ITEMS = 64;
@@ -46,6 +48,9 @@ const add = (item: ThreadItem, chars: number) => {
   if (batch.length >= BATCH_ITEMS || batchChars >= BATCH_CHARS) flush();
 };
 const report = (problem: StoreProblem) => add({ problem }, problem.path.length + problem.reason.length);
+// The last record of the stream that rendered: each version's diff against it is computed here too (the diffs were
+// ~0.45 s of the main thread's work on the 10k bench), and used when the main thread saw the same previous version.
+let previous: ArtifactRecord | undefined;
 
 try {
   const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
@@ -61,8 +66,13 @@ try {
         error = (err as Error).message;
       }
     }
-    const item = { text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(packed ? { packed } : {}), ...(error === undefined ? {} : { error }) };
-    add(item, text.length + (packed?.bytes.length ?? 0));
+    let diff: ReadyDiff | undefined;
+    if (error === undefined) {
+      if (record.key !== null && previous?.key === record.key) diff = { previousId: previous.id, json: JSON.stringify(pageDiff(previous, record)) };
+      previous = record;
+    }
+    const item = { text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(packed ? { packed } : {}), ...(error === undefined ? {} : { error }), ...(diff ? { diff } : {}) };
+    add(item, text.length + (packed?.bytes.length ?? 0) + (diff?.json.length ?? 0));
     while (ahead > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
   });
   flush();

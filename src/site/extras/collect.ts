@@ -37,6 +37,20 @@ export interface CollectorOptions {
   diffsOnDisk?: boolean;
 }
 
+/**
+ * A version's diff computed elsewhere (the reader thread, read-worker.ts): its JSON, and the version it was computed
+ * against — used only when that is the version the collector saw last in the key.
+ */
+export interface ReadyDiff {
+  previousId: string;
+  json: string;
+}
+
+/** The diff the pages show for `current` against `previous`, with the pages' caps. */
+export function pageDiff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff {
+  return diffVersions(previous, current, { lines: DIFF_LINES, table: DIFF_TABLE });
+}
+
 export interface RecordInfo {
   /** The description as one line of plain text (the rendered one); "" when none. */
   descriptionText: string;
@@ -106,7 +120,7 @@ export class ExtrasCollector {
   }
 
   /** One record that goes into the site, in store order. */
-  add(record: ArtifactRecord, info: RecordInfo): void {
+  add(record: ArtifactRecord, info: RecordInfo, ready?: ReadyDiff): void {
     const summary = info.descriptionText || dataSummary(record);
     if (record.key === null) {
       this.endKey();
@@ -123,8 +137,8 @@ export class ExtrasCollector {
     const state = this.current!;
     state.count++;
     if (state.previous) {
-      const diff = diffVersions(state.previous, record, { lines: DIFF_LINES, table: DIFF_TABLE });
-      this.diffs.put(diff);
+      if (ready?.previousId === state.previous.id) this.diffs.putJson(record.id, ready.json);
+      else this.diffs.put(pageDiff(state.previous, record));
     }
     state.previous = record;
     state.previousInfo = info;

@@ -18,6 +18,8 @@ const KEEP_PARSED = 1;
 /** Where a collector keeps its diffs: in memory (small stores, watch mode) or on disk (`DiffStore`). */
 export interface DiffKeeper {
   put(diff: VersionDiff): void;
+  /** Keeps the diff of version `currentId` given as its JSON. */
+  putJson(currentId: string, json: string): void;
   get(currentId: string): VersionDiff | undefined;
   close(): void;
 }
@@ -26,6 +28,9 @@ export class MemoryDiffs implements DiffKeeper {
   private readonly map = new Map<string, VersionDiff>();
   put(diff: VersionDiff): void {
     this.map.set(diff.currentId, diff);
+  }
+  putJson(currentId: string, json: string): void {
+    this.map.set(currentId, JSON.parse(json) as VersionDiff);
   }
   get(currentId: string): VersionDiff | undefined {
     return this.map.get(currentId);
@@ -53,8 +58,12 @@ export class DiffStore implements DiffKeeper {
 
   /** Keeps the diff of version `currentId`. */
   put(diff: VersionDiff): void {
-    const bytes = Buffer.from(JSON.stringify(diff), "utf8");
-    this.where.set(diff.currentId, [this.end, bytes.length]);
+    this.putJson(diff.currentId, JSON.stringify(diff));
+  }
+
+  putJson(currentId: string, json: string): void {
+    const bytes = Buffer.from(json, "utf8");
+    this.where.set(currentId, [this.end, bytes.length]);
     this.end += bytes.length;
     this.pending.push(bytes);
     this.pendingBytes += bytes.length;

@@ -3,7 +3,7 @@
  * same files byte for byte, while keeping only a key's tail in memory.
  */
 import { describe, expect, it } from "vitest";
-import { collectExtras, ExtrasCollector } from "../../../src/site/extras/collect.js";
+import { collectExtras, ExtrasCollector, pageDiff } from "../../../src/site/extras/collect.js";
 import { compareDataFile } from "../../../src/site/extras/compare-data.js";
 import { feedFiles } from "../../../src/site/extras/feed.js";
 import type { SiteFile } from "../../../src/site/extras/files.js";
@@ -63,6 +63,28 @@ describe("ExtrasCollector", () => {
     expect(d.body).toMatchObject({ kind: "table", table: { matchedBy: "key", counts: { changed: 2 } } });
     expect(helpers.diff(beta[0]!, beta[2]!)).toBeUndefined();
     expect(helpers.diff(records.at(-2)!, records.at(-1)!)).toBeUndefined(); // unkeyed artifacts have no lineage
+  });
+
+  it("takes a diff computed elsewhere only when it was computed against the version it saw last", () => {
+    for (const diffsOnDisk of [false, true]) {
+      const [a, b, c] = store().filter((r) => r.key === "beta");
+      const collector = new ExtrasCollector({ siteTitle: "S", diffsOnDisk });
+      try {
+        collector.add(a!, { descriptionText: "" });
+        // Computed against `a`, the version seen last: taken as given (a marker shows it was not recomputed).
+        const given = { ...pageDiff(a!, b!), marker: "from the reader thread" };
+        collector.add(b!, { descriptionText: "" }, { previousId: a!.id, json: JSON.stringify(given) });
+        // Computed against `a` again, but `b` was seen last (as when a version in between failed to render): recomputed.
+        collector.add(c!, { descriptionText: "" }, { previousId: a!.id, json: JSON.stringify(pageDiff(a!, c!)) });
+        collector.finish();
+        const helpers = collector.helpers();
+        expect(helpers.diff(a!, b!)).toEqual(given);
+        expect(helpers.diff(b!, c!)).toEqual(JSON.parse(JSON.stringify(pageDiff(b!, c!))));
+        expect(helpers.diff(b!, c!)!.previousId).toBe(b!.id);
+      } finally {
+        collector.close();
+      }
+    }
   });
 
   it("keeps trend series per key, found from the key page's newest-first versions", () => {
