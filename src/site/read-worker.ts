@@ -17,7 +17,7 @@ const BATCH_ITEMS = 64;
 const BATCH_CHARS = 256 * 1024;
 
 const port = parentPort!;
-const { dir, maxFileSize, templatesDir, known, maxAhead } = workerData as ThreadData;
+const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow } = workerData as ThreadData;
 const renderer = new SiteRenderer({ templatesDir });
 // Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
 const skip = new Set(known);
@@ -57,7 +57,9 @@ try {
     const key = fragmentKey(hash, imagePath);
     let packed: PackedArtifact | undefined;
     let error: string | undefined;
-    if (!skip.has(key)) {
+    // Work sharing: when the main thread has less than `shareBelow` characters waiting it would soon sit idle, so
+    // the record goes over unrendered and the main thread renders it (the same bytes either way).
+    if (!skip.has(key) && ahead >= shareBelow) {
       try {
         packed = packArtifact(renderer.renderArtifact(record, imagePath));
         skip.add(key);

@@ -42,13 +42,15 @@ async function makeStore(dir: string, keys: number, versions: number): Promise<v
 
 type Seen = { kind: "record"; id: string; hash: string; key: string; source: string; imagePath?: string } | { kind: "problem"; p: StoreProblem };
 
-async function stream(dir: string, thread: ReadThread, extra: { known?: string[]; maxAhead?: number; onRecord?: (n: number) => void } = {}) {
+async function stream(dir: string, thread: ReadThread, extra: { known?: string[]; maxAhead?: number; shareBelow?: number; onRecord?: (n: number) => void } = {}) {
   const seen: Seen[] = [];
   const renders: unknown[][] = [];
   let n = 0;
   const rest = await streamRendered(dir, {
     renderer: new SiteRenderer(), thread, report: (p) => seen.push({ kind: "problem", p }), maxFileSize: 16 * 1024,
     ...(extra.known ? { known: extra.known } : {}), ...(extra.maxAhead === undefined ? {} : { maxAhead: extra.maxAhead }),
+    // The thread renders everything unless a test says otherwise (by default it shares the rendering by timing).
+    shareBelow: extra.shareBelow ?? 0,
   }, (r) => {
     extra.onRecord?.(n++);
     seen.push({ kind: "record", id: r.record.id, hash: r.hash, key: r.key, source: r.source, ...(r.imagePath ? { imagePath: r.imagePath } : {}) });
@@ -84,6 +86,17 @@ describe("streamRendered", () => {
     if (name === "broken") expect(threaded.renders.some((r) => typeof r[1] === "string")).toBe(true);
     for (const [, , a, b] of threaded.renders) if (a !== undefined) expect(a).toBe(b);
     for (const [, , a, b] of inThread.renders) if (a !== undefined) expect(a).not.toBe(b);
+  });
+
+  it("leaves records unrendered for the caller while the caller has too little waiting: same fragments", async () => {
+    const dir = path.join(FIXTURES, "demo");
+    const rendered = await stream(dir, "always");
+    const shared = await stream(dir, "always", { shareBelow: Number.POSITIVE_INFINITY });
+    expect(shared.seen).toEqual(rendered.seen);
+    expect(shared.renders.map(([id, a]) => [id, a])).toEqual(rendered.renders.map(([id, a]) => [id, a]));
+    // Rendered here, on each call: the thread rendered none of them.
+    for (const [, , a, b] of shared.renders) if (a !== undefined) expect(a).not.toBe(b);
+    for (const [, , a, b] of rendered.renders) if (a !== undefined) expect(a).toBe(b);
   });
 
   it("leaves known fragments to the caller, who renders them here if asked", async () => {
