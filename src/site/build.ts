@@ -18,7 +18,7 @@ import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
-import { streamRendered, type ReadThread } from "./read-thread.js";
+import { countRecordFiles, streamRendered, THREAD_AFTER, type ReadThread } from "./read-thread.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter, checkOut } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
@@ -128,7 +128,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   }
   let writer: SiteWriter;
   try {
-    writer = await SiteWriter.open(out, options.dir, { threads: workers });
+    // A store of a few thousand records makes a site of as many files: writer threads from the first file.
+    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: countRecordFiles(options.dir, THREAD_AFTER) >= THREAD_AFTER });
   } catch (err) {
     cache?.release();
     throw err;
