@@ -209,14 +209,10 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
           return;
         }
       }
-      // Filled in once the file is written (maybe by the writer thread); set now so the order stays the build's.
-      const entry: FileEntry = [k, 0, 0, 0];
-      files.set(rel, entry);
-      writer.writeSync(rel, make(), ([size, mtimeMs, ino]) => {
-        entry[1] = size;
-        entry[2] = mtimeMs;
-        entry[3] = ino;
-      });
+      // Size, mtime and inode are filled in by the walk of the published site after the swap (one lstat per file
+      // there, instead of a stat per write on the writer thread); set now so the order stays the build's.
+      files.set(rel, [k, 0, 0, 0]);
+      writer.writeSync(rel, make());
     };
 
     const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
@@ -249,7 +245,14 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     cache?.forgetFiles();
     await writer.commit();
     if (cache) {
-      const site = treeStamp(writer.out);
+      const site = treeStamp(writer.out, "", (rel, s) => {
+        const entry = files.get(rel);
+        if (entry) {
+          entry[1] = s.size;
+          entry[2] = s.mtimeMs;
+          entry[3] = s.ino;
+        }
+      });
       const snapshot = storeStamp === undefined || site === undefined ? undefined
         : { store: storeStamp, site, pages: model.pages.length, files: writer.count, problems };
       cache.save(fragments, files, snapshot);

@@ -12,7 +12,7 @@
  * site on disk is exactly what a build would make again, and the build stops there (see `unchanged`).
  */
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type Stats, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { StoreProblem } from "../store/backend.js";
 import os from "node:os";
 import path from "node:path";
@@ -86,9 +86,9 @@ export function siteSalt(templatesDir: string, version = packageVersion()): stri
  * A digest of a folder tree as the file system describes it: every entry's path and type, and for all but folders
  * its size, mtime, ctime and inode (symbolic links are not followed). Any write, rename, hand edit or `touch`
  * changes it (ctime cannot be set back from user space). Undefined when the tree cannot be walked. `extra` is
- * hashed first (the build settings).
+ * hashed first (the build settings); `onFile` sees every file that is not a folder, by its relative path.
  */
-export function treeStamp(root: string, extra = ""): string | undefined {
+export function treeStamp(root: string, extra = "", onFile?: (rel: string, stat: Stats) => void): string | undefined {
   const h = createHash("sha1").update(`${extra}\0`);
   const walk = (dir: string, rel: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -101,6 +101,7 @@ export function treeStamp(root: string, extra = ""): string | undefined {
         continue;
       }
       const s = lstatSync(abs);
+      onFile?.(name, s);
       h.update(`${name}\0${s.mode}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n`);
     }
   };

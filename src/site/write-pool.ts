@@ -1,42 +1,36 @@
 /**
  * A writer thread for the site: the main thread renders while the kernel creates files (about 100 µs each, more
  * than rendering a page) on another core. Files go over in batches; the thread makes folders, writes each file
- * with "wx" (a second claim on a path is an error, as on the main thread) and, when asked, returns its stat for
- * the cache. The first failure stops the thread and is thrown to the main thread at its next call.
+ * with "wx" (a second claim on a path is an error, as on the main thread). The first failure stops the thread and is thrown to the main thread at its next call.
  */
 import { Worker } from "node:worker_threads";
 
-/** size, mtimeMs, ino of a file the thread wrote. */
-export type WrittenStat = [size: number, mtimeMs: number, ino: number];
-
 // Plain CommonJS so one string runs the same from the TypeScript sources (tests) and from dist/.
 const WORKER_SOURCE = `
-const { mkdirSync, statSync, writeFileSync } = require("node:fs");
+const { mkdirSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 const { parentPort } = require("node:worker_threads");
 const dirs = new Set();
 let failed = false;
 parentPort.on("message", ({ id, files, bytes }) => {
   const reply = (msg) => parentPort.postMessage({ ...msg, bytes }, [bytes]);
-  const stats = [];
   if (!failed) {
     try {
       const all = new Uint8Array(bytes);
       let at = 0;
-      for (const [abs, length, wantStat] of files) {
+      for (const [abs, length] of files) {
         const dir = path.dirname(abs);
         if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
         writeFileSync(abs, all.subarray(at, at + length), { flag: "wx" });
         at += length;
-        if (wantStat) { const s = statSync(abs); stats.push([s.size, s.mtimeMs, s.ino]); }
       }
     } catch (err) {
       failed = true;
-      reply({ id, stats, error: { message: err.message, code: err.code } });
+      reply({ id, error: { message: err.message, code: err.code } });
       return;
     }
   }
-  reply({ id, stats });
+  reply({ id });
 });
 `;
 
@@ -46,13 +40,14 @@ const BATCH_BYTES = 256 * 1024;
 /** Returned buffers kept for reuse: enough for the batches in flight at the largest backlog write.ts allows. */
 const SPARE_BUFFERS = 64;
 
-type Pending = { abs: string; data: string | Uint8Array | null; onStat?: (stat: WrittenStat) => void };
+type Pending = { abs: string; data: string | Uint8Array | null };
 
 export class WritePool {
   private readonly worker: Worker;
   private batch: Pending[] = [];
   private batchBytes = 0;
-  private readonly inFlight = new Map<number, { files: Pending[]; bytes: number }>();
+  /** Characters of each batch handed over and not yet written, by batch id. */
+  private readonly inFlight = new Map<number, number>();
   private nextId = 0;
   private queuedBytes = 0;
   private failure: Error | undefined;
@@ -63,14 +58,11 @@ export class WritePool {
   constructor() {
     // A small young generation: the thread only passes strings through, and a large one just holds garbage longer.
     this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    this.worker.on("message", (msg: { id: number; stats: WrittenStat[]; bytes: ArrayBuffer; error?: { message: string; code?: string } }) => {
+    this.worker.on("message", (msg: { id: number; bytes: ArrayBuffer; error?: { message: string; code?: string } }) => {
       // The batch's buffer comes back, to carry a later batch: no buffer is left for a collector to find.
       if (this.spare.length < SPARE_BUFFERS) this.spare.push(msg.bytes);
-      const sent = this.inFlight.get(msg.id)!;
+      this.queuedBytes -= this.inFlight.get(msg.id)!;
       this.inFlight.delete(msg.id);
-      this.queuedBytes -= sent.bytes;
-      let i = 0;
-      for (const file of sent.files) if (file.onStat && i < msg.stats.length) file.onStat(msg.stats[i++]!);
       if (msg.error && !this.failure) this.failure = Object.assign(new Error(msg.error.message), { code: msg.error.code });
       this.wake();
     });
@@ -89,10 +81,10 @@ export class WritePool {
     return this.queuedBytes + this.batchBytes;
   }
 
-  /** Queues one file; `abs` is already checked by the caller. `onStat` gets its stat once written. */
-  write(abs: string, data: string | Uint8Array, onStat?: (stat: WrittenStat) => void): void {
+  /** Queues one file; `abs` is already checked by the caller. */
+  write(abs: string, data: string | Uint8Array): void {
     this.check();
-    this.batch.push(onStat ? { abs, data, onStat } : { abs, data });
+    this.batch.push({ abs, data });
     this.batchBytes += data.length;
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
   }
@@ -114,7 +106,7 @@ export class WritePool {
     if (this.batch.length === 0) return;
     const id = this.nextId++;
     const files = this.batch;
-    this.inFlight.set(id, { files, bytes: this.batchBytes });
+    this.inFlight.set(id, this.batchBytes);
     this.queuedBytes += this.batchBytes;
     // Every file's bytes in one buffer that is moved to the thread and back, never copied nor freed: pages sent as
     // strings piled up in the thread's heap, and buffers freed there waited for its rare collections (the 100k
@@ -129,7 +121,7 @@ export class WritePool {
       const start = at;
       at += typeof f.data === "string" ? bytes.write(f.data, at) : (bytes.set(f.data!, at), f.data!.length);
       f.data = null;
-      return [f.abs, at - start, f.onStat !== undefined];
+      return [f.abs, at - start];
     });
     this.worker.postMessage({ id, files: list, bytes: buffer }, [buffer]);
     this.batch = [];

@@ -8,7 +8,7 @@ import path from "node:path";
 import { BuildError, UnsafePathError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
 import { inside } from "./inside.js";
-import { WritePool, type WrittenStat } from "./write-pool.js";
+import { WritePool } from "./write-pool.js";
 
 /** Files written on the main thread before a writer thread starts: a small site is done before it would pay. */
 const POOL_AFTER = 256;
@@ -154,23 +154,19 @@ export class SiteWriter {
    * Writes one file now. Synchronous on purpose: a page is a few kilobytes, and one thread-pool round trip per
    * open, write and close cost far more than the write itself (10× on the 10k bench).
    */
-  writeSync(rel: string, data: string | Uint8Array, onStat?: (stat: WrittenStat) => void): void {
+  writeSync(rel: string, data: string | Uint8Array): void {
     const abs = this.target(rel);
     if (this.threads > 0 && this.pools.length === 0 && this.written >= this.poolAfter) {
       this.pools = Array.from({ length: this.threads }, () => new WritePool());
     }
     const n = this.written++;
     if (this.pools.length > 0) {
-      this.pools[n % this.pools.length]!.write(abs, data, onStat);
+      this.pools[n % this.pools.length]!.write(abs, data);
       return;
     }
     this.ensureDir(abs);
     // "wx": the temp folder is ours and new, so an existing file means two pages claimed one path.
     writeFileSync(abs, data, { flag: "wx" });
-    if (onStat) {
-      const stat = statSync(abs);
-      onStat([stat.size, stat.mtimeMs, stat.ino]);
-    }
   }
 
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */
