@@ -44,29 +44,51 @@ export class CorruptCacheError extends Error {}
 export class FragmentPack {
   private readonly fd: number;
   private end: number;
+  /**
+   * Appended but not yet written: fragments go out in chunks of about a megabyte, not one system call each (a
+   * write per fragment was 0.1 s of the main thread's read phase on the 10k bench).
+   */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private flushed: number;
 
   /** Opens (or makes) the pack at `file`, keeping its first `keep` bytes: anything after them is a crashed build's. */
   constructor(readonly file: string, keep: number) {
     this.fd = openSync(file, keep === 0 ? "w+" : "r+");
     ftruncateSync(this.fd, keep);
     this.end = keep;
+    this.flushed = keep;
   }
 
+  /** Bytes in the pack, all of them written. */
   get size(): number {
+    this.flush();
     return this.end;
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
+    let done = 0;
+    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, this.flushed + done);
+    this.flushed += chunk.length;
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   append(artifact: RenderedArtifact | PackedArtifact): FragmentEntry {
     const { bytes, text, files } = "bytes" in artifact ? artifact : packArtifact(artifact);
-    let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.end + done);
     const entry: FragmentEntry = { offset: this.end, length: bytes.length, text, files };
     this.end += bytes.length;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    if (this.pendingBytes >= 1 << 20) this.flush();
     return entry;
   }
 
   read(entry: FragmentEntry): RenderedArtifact {
     if (entry.offset + entry.length > this.end) throw new CorruptCacheError(`fragment at ${entry.offset} lies past the end of ${this.file}`);
+    if (entry.offset + entry.length > this.flushed) this.flush();
     const buf = Buffer.allocUnsafe(entry.length);
     let done = 0;
     while (done < entry.length) {
@@ -95,7 +117,12 @@ export class FragmentPack {
     return { pack, entries: moved };
   }
 
+  /** Writes what is pending and closes the file. */
   close(): void {
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }

@@ -34,6 +34,8 @@ parentPort.on("message", ({ id, files, bytes }) => {
 });
 `;
 
+const encoder = new TextEncoder();
+
 /** Files per batch, and bytes per batch: one message per file would cost more than the write it saves. */
 const BATCH_FILES = 64;
 const BATCH_BYTES = 256 * 1024;
@@ -111,15 +113,21 @@ export class WritePool {
     // Every file's bytes in one buffer that is moved to the thread and back, never copied nor freed: pages sent as
     // strings piled up in the thread's heap, and buffers freed there waited for its rare collections (the 100k
     // store's peak RSS was 540 MB with the thread, 404 MB without).
-    let size = 0;
-    for (const f of files) size += typeof f.data === "string" ? Buffer.byteLength(f.data) : f.data!.length;
+    // Room for the worst case (3 UTF-8 bytes per UTF-16 unit), so each page is encoded once, straight into the
+    // buffer: measuring it first (Buffer.byteLength) flattened and walked every page twice, 0.16 s on the 10k bench.
+    let room = 0;
+    for (const f of files) room += typeof f.data === "string" ? f.data.length * 3 : f.data!.length;
     let buffer = this.spare.pop();
-    if (!buffer || buffer.byteLength < size) buffer = new ArrayBuffer(Math.max(size, BATCH_BYTES * 2));
-    const bytes = Buffer.from(buffer, 0, size);
+    if (!buffer || buffer.byteLength < room) buffer = new ArrayBuffer(Math.max(room, BATCH_BYTES * 3));
+    const view = new Uint8Array(buffer);
     let at = 0;
     const list = files.map((f) => {
       const start = at;
-      at += typeof f.data === "string" ? bytes.write(f.data, at) : (bytes.set(f.data!, at), f.data!.length);
+      if (typeof f.data === "string") at += encoder.encodeInto(f.data, view.subarray(at)).written;
+      else {
+        view.set(f.data!, at);
+        at += f.data!.length;
+      }
       f.data = null;
       return [f.abs, at - start];
     });
