@@ -85,11 +85,19 @@ const BOUNDED_HEAP_GROWTH = "--heap-growing-percent=20";
 /** V8's own heap growing (0 = not fixed by a flag). */
 const DEFAULT_HEAP_GROWTH = "--heap-growing-percent=0";
 
+/** Builds in this process that bounded the heap's growth: the last one to end puts V8's own rule back. */
+let boundedBuilds = 0;
+
 /** Bounds the heap's growth unless the user chose a growth of their own (node option); true when it did. */
 function boundHeapGrowth(): boolean {
   const chosen = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => /heap[-_]growing[-_]percent/.test(a));
-  if (!chosen) v8.setFlagsFromString(BOUNDED_HEAP_GROWTH);
-  return !chosen;
+  if (chosen) return false;
+  if (boundedBuilds++ === 0) v8.setFlagsFromString(BOUNDED_HEAP_GROWTH);
+  return true;
+}
+
+function unboundHeapGrowth(): void {
+  if (--boundedBuilds === 0) v8.setFlagsFromString(DEFAULT_HEAP_GROWTH);
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
@@ -263,7 +271,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (err instanceof CorruptCacheError) cache?.wipe();
     throw err;
   } finally {
-    if (bounded) v8.setFlagsFromString(DEFAULT_HEAP_GROWTH);
+    if (bounded) unboundHeapGrowth();
     collector.close();
     cache?.release();
     if (scratch) {
