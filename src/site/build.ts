@@ -77,7 +77,7 @@ export interface BuildResult {
 /**
  * Records past which the build asks V8 to grow the heap by at most 20 % a collection (the default lets it grow
  * ~4× the live set before collecting: 750–830 MB peak on the 100,000-artifact store whose live set is ~150–200 MB;
- * bounded, 490 MB, for ~1 s more of collection). Below it the default is faster. The setting is put back when the
+ * bounded, 410–490 MB, for ~1 s more of collection). Below it the default is faster. The setting is put back when the
  * build ends.
  */
 const LARGE_STORE = 20_000;
@@ -134,10 +134,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     options.onProgress?.(same.files, same.files);
     return { pages: same.pages, files: same.files, problems, durationMs: performance.now() - started, reused: same.files, unchanged: true };
   }
+  // A store of a few thousand records: a reader thread, and writer threads from the first file (as many files).
+  const big = countRecordFiles(options.dir, THREAD_AFTER) >= THREAD_AFTER;
   let writer: SiteWriter;
   try {
-    // A store of a few thousand records makes a site of as many files: writer threads from the first file.
-    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: countRecordFiles(options.dir, THREAD_AFTER) >= THREAD_AFTER });
+    writer = await SiteWriter.open(out, options.dir, { threads: workers, big });
   } catch (err) {
     cache?.release();
     throw err;
@@ -157,7 +158,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const hashOf = new WeakMap<ArtifactRecord, string>();
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
-    const streamOptions = { maxFileSize: options.maxFileSize, report, renderer, known: previous?.fragments.keys(), thread: options.readThread };
+    const streamOptions = { maxFileSize: options.maxFileSize, report, renderer, known: previous?.fragments.keys(), thread: options.readThread, big };
     const rest = await streamRendered(options.dir, streamOptions, ({ record, key, source, imagePath, render, diff }) => {
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
       if (!entry) {

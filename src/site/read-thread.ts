@@ -61,6 +61,8 @@ export interface RenderedReadOptions extends ReadOptions {
   /** Fragment keys the caller already holds: the reader thread does not render them. */
   known?: Iterable<string>;
   thread?: ReadThread;
+  /** Whether the store has THREAD_AFTER record files or more, when the caller counted already (countRecordFiles). */
+  big?: boolean;
   /** How far (characters) the reader thread may run ahead of `onRecord`; default MAX_AHEAD. */
   maxAhead?: number;
   /** See SHARE_BELOW (its default): 0 has the thread render everything, Infinity nothing. */
@@ -94,7 +96,8 @@ export interface ThreadData {
 export async function streamRendered(dir: string, options: RenderedReadOptions, onRecord: (r: RenderedRecord) => void): Promise<StreamedStore> {
   const { renderer } = options;
   const thread = options.thread ?? "auto";
-  const threaded = thread === "always" || (thread === "auto" && os.availableParallelism() >= 2 && countRecordFiles(dir, THREAD_AFTER) >= THREAD_AFTER);
+  const threaded = thread === "always"
+    || (thread === "auto" && os.availableParallelism() >= 2 && (options.big ?? countRecordFiles(dir, THREAD_AFTER) >= THREAD_AFTER));
   if (!threaded) {
     return streamStore(dir, options, (r) => onRecord({ ...r, key: fragmentKey(r.hash, r.imagePath), render: () => renderer.renderArtifact(r.record, r.imagePath) }));
   }
