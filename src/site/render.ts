@@ -12,6 +12,7 @@ import { cellText, formatCount, formatDuration, formatTime, htmlToText, toCsv } 
 import { renderMarkdown } from "./markdown.js";
 import type { Page, SiteModel } from "./model.js";
 import type { ExtrasHelpers } from "./extras/collect.js";
+import type { VersionDiff } from "./extras/diff.js";
 import { tableDataBlock, tableDataId } from "./extras/table-data.js";
 import {
   KEY_PAGE_VERSIONS, artifactPage, keyPage, keyPageOf, keyVersionsPage, rootOf, runPage, tableDataFile as tableDownloadFile,
@@ -74,6 +75,16 @@ export class SiteRenderer {
       if (hit === undefined) resolved.set(key, (hit = resolve.call(this, template, options)));
       return hit;
     };
+  }
+
+  /**
+   * The "changes" section of a version (partials/extras/diff) as HTML, for a diff that does not show the two
+   * versions side by side: that one holds their bodies, which only the page can place. Undefined then.
+   */
+  renderDiff(d: VersionDiff): string | undefined {
+    const kind = d.body?.kind;
+    if (kind !== undefined && kind !== "markdown" && kind !== "table" && kind !== "link" && kind !== "progress") return undefined;
+    return this.eta.render("/partials/extras/diff", { d, prev: null, cur: null, h: null });
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 import type { ArtifactRecord } from "../../types.js";
 import { CompareBuilder, compareDataName, compareScriptFile } from "./compare-data.js";
-import { diffVersions, type VersionDiff } from "./diff.js";
+import { diffVersions, type RenderedDiff, type VersionDiff } from "./diff.js";
 import { DiffStore, MemoryDiffs, type DiffKeeper } from "./diff-store.js";
 import { byCreated, dataSummary, keyFeed, keyFeedPath, siteFeed } from "./feed.js";
 import type { SiteFile } from "./files.js";
@@ -38,8 +38,9 @@ export interface CollectorOptions {
 }
 
 /**
- * A version's diff computed elsewhere (the reader thread, read-worker.ts): its JSON, and the version it was computed
- * against — used only when that is the version the collector saw last in the key.
+ * A version's diff computed elsewhere (the reader thread, read-worker.ts): the JSON of its VersionDiff or
+ * RenderedDiff, and the version it was computed against — used only when that is the version the collector saw
+ * last in the key.
  */
 export interface ReadyDiff {
   previousId: string;
@@ -61,7 +62,7 @@ export interface RecordInfo {
 /** What the templates use (`it.h.extras`). */
 export interface ExtrasHelpers {
   /** `current` against `previous`, when the build saw both in a row; undefined otherwise. */
-  diff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff | undefined;
+  diff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff | RenderedDiff | undefined;
   /** Trend series of a lineage (given newest first, as the key page holds it). */
   trends(versionsNewestFirst: readonly ArtifactRecord[]): TrendSeries[];
   trendSvg(series: TrendSeries, root: string): string;

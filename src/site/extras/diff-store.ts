@@ -6,7 +6,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { VersionDiff } from "./diff.js";
+import type { RenderedDiff, VersionDiff } from "./diff.js";
 
 /**
  * Parsed diffs kept: each version page reads its own diff once and a lineage page its few newest, so a second read
@@ -20,19 +20,19 @@ export interface DiffKeeper {
   put(diff: VersionDiff): void;
   /** Keeps the diff of version `currentId` given as its JSON. */
   putJson(currentId: string, json: string): void;
-  get(currentId: string): VersionDiff | undefined;
+  get(currentId: string): VersionDiff | RenderedDiff | undefined;
   close(): void;
 }
 
 export class MemoryDiffs implements DiffKeeper {
-  private readonly map = new Map<string, VersionDiff>();
+  private readonly map = new Map<string, VersionDiff | RenderedDiff>();
   put(diff: VersionDiff): void {
     this.map.set(diff.currentId, diff);
   }
   putJson(currentId: string, json: string): void {
-    this.map.set(currentId, JSON.parse(json) as VersionDiff);
+    this.map.set(currentId, JSON.parse(json) as VersionDiff | RenderedDiff);
   }
-  get(currentId: string): VersionDiff | undefined {
+  get(currentId: string): VersionDiff | RenderedDiff | undefined {
     return this.map.get(currentId);
   }
   close(): void {
@@ -49,7 +49,7 @@ export class DiffStore implements DiffKeeper {
   private pendingBytes = 0;
   private flushed = 0;
   private readonly where = new Map<string, [offset: number, length: number]>();
-  private readonly parsed = new Map<string, VersionDiff>();
+  private readonly parsed = new Map<string, VersionDiff | RenderedDiff>();
 
   constructor() {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "artifact-press-diffs-"));
@@ -80,7 +80,7 @@ export class DiffStore implements DiffKeeper {
     this.pendingBytes = 0;
   }
 
-  get(currentId: string): VersionDiff | undefined {
+  get(currentId: string): VersionDiff | RenderedDiff | undefined {
     const hit = this.parsed.get(currentId);
     if (hit) return hit;
     const at = this.where.get(currentId);
@@ -93,7 +93,7 @@ export class DiffStore implements DiffKeeper {
       if (n === 0) throw new Error(`diff of ${JSON.stringify(currentId)} is cut short in ${JSON.stringify(this.dir)}`);
       done += n;
     }
-    const diff = JSON.parse(buf.toString("utf8")) as VersionDiff;
+    const diff = JSON.parse(buf.toString("utf8")) as VersionDiff | RenderedDiff;
     if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
     this.parsed.set(currentId, diff);
     return diff;

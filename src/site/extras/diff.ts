@@ -27,6 +27,16 @@ export interface VersionDiff {
   description: LineDiff | null;
 }
 
+/**
+ * A diff already rendered to its "changes" HTML (by the reader thread, see SiteRenderer.renderDiff), standing in
+ * for the VersionDiff it was made from: the page splices `html` instead of rendering the diff again.
+ */
+export interface RenderedDiff {
+  previousId: string;
+  currentId: string;
+  html: string;
+}
+
 export interface DiffOptions {
   lines?: LineDiffOptions;
   table?: TableDiffOptions;

@@ -9,6 +9,7 @@ import { feedFiles } from "../../../src/site/extras/feed.js";
 import type { SiteFile } from "../../../src/site/extras/files.js";
 import { latestApi } from "../../../src/site/extras/latest-api.js";
 import { searchFiles } from "../../../src/site/extras/search-index.js";
+import type { VersionDiff } from "../../../src/site/extras/diff.js";
 import type { ArtifactRecord } from "../../../src/types.js";
 import { record, table } from "./records.js";
 
@@ -59,7 +60,7 @@ describe("ExtrasCollector", () => {
     const records = store();
     const { helpers } = collectExtras(records, { siteTitle: "S" });
     const beta = records.filter((r) => r.key === "beta");
-    const d = helpers.diff(beta[0]!, beta[1]!)!;
+    const d = helpers.diff(beta[0]!, beta[1]!) as VersionDiff;
     expect(d.body).toMatchObject({ kind: "table", table: { matchedBy: "key", counts: { changed: 2 } } });
     expect(helpers.diff(beta[0]!, beta[2]!)).toBeUndefined();
     expect(helpers.diff(records.at(-2)!, records.at(-1)!)).toBeUndefined(); // unkeyed artifacts have no lineage
