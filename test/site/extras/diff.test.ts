@@ -100,3 +100,31 @@ describe("diffVersions", () => {
     expect(diffVersions(table(["a"], [[1]]), table(["a"], [[2]])).body).toMatchObject({ kind: "table", table: { matchedBy: "position", counts: { changed: 1 } } });
   });
 });
+
+describe("SiteRenderer.renderDiff", () => {
+  it("renders the changes section ahead, as the page would, except a side-by-side diff, which needs the page", async () => {
+    const { SiteRenderer } = await import("../../../src/site/render.js");
+    const { pageDiff } = await import("../../../src/site/extras/collect.js");
+    const renderer = new SiteRenderer();
+    // The partial as a page includes it (the renderer's own eta instance, private to it).
+    const eta = (renderer as unknown as { eta: { render(name: string, data: object): string } }).eta;
+    const inPage = (d: unknown) => eta.render("/partials/extras/diff", { d, prev: null, cur: null, h: null });
+    const pairs = [
+      [record("markdown", "# A\n\nold <b>line</b>", { key: "k" }), record("markdown", "# A\n\nnew <b>line</b>", { key: "k" })],
+      [table(["id", "v"], [["a", 1]], { key: "k" }), table(["id", "v"], [["a", 2]], { key: "k" })],
+      [record("progress", 10, { key: "k" }), record("progress", 40, { key: "k" })],
+      [record("link", { url: "https://e.com/a", text: "<a>" }, { key: "k" }), record("link", { url: "https://e.com/b", text: null }, { key: "k" })],
+      [record("progress", 10, { key: "k", description: "same" }), record("progress", 10, { key: "k", description: "same" })],
+    ];
+    for (const [prev, cur] of pairs) {
+      const d = pageDiff(prev!, cur!);
+      const html = renderer.renderDiff(d);
+      expect(html).toBe(inPage(d));
+      expect(html).not.toContain("<b>");
+    }
+    // A type change shows both versions side by side: only the page can place their bodies.
+    const typeChange = pageDiff(record("progress", 10, { key: "k" }), record("markdown", "# now text", { key: "k" }));
+    expect(typeChange.body?.kind).toBe("type");
+    expect(renderer.renderDiff(typeChange)).toBeUndefined();
+  });
+});
