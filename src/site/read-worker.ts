@@ -58,8 +58,10 @@ try {
     let packed: PackedArtifact | undefined;
     let error: string | undefined;
     // Work sharing: when the main thread has less than `shareBelow` characters waiting it would soon sit idle, so
-    // the record goes over unrendered and the main thread renders it (the same bytes either way).
-    if (!skip.has(key) && ahead >= shareBelow) {
+    // the record goes over unrendered and without its diff, and the main thread does both (the same bytes either
+    // way). On a cached rebuild, with no fragment to render, that leaves most diffs to the main thread too.
+    const share = ahead < shareBelow;
+    if (!skip.has(key) && !share) {
       try {
         packed = packArtifact(renderer.renderArtifact(record, imagePath));
         skip.add(key);
@@ -70,7 +72,7 @@ try {
     }
     let diff: ReadyDiff | undefined;
     if (error === undefined) {
-      if (record.key !== null && previous?.key === record.key) {
+      if (record.key !== null && previous?.key === record.key && !share) {
         // Rendered here too when it can be (most diffs): the page then splices its HTML (~0.2 s of the page phase).
         const d = pageDiff(previous, record);
         const html = renderer.renderDiff(d);
