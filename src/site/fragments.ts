@@ -3,7 +3,8 @@
  * memory: a page that shows an artifact reads its fragment back by offset. This keeps a 100,000-artifact build
  * flat in memory, and the same file is the render cache of the next build (see cache.ts).
  */
-import { closeSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { ftruncateSync, openSync } from "node:fs";
+import { AppendFile } from "./append-file.js";
 import type { RenderedArtifact } from "./render.js";
 
 /** Where a fragment lies in the pack, with what the site model needs of it without reading it. */
@@ -42,60 +43,31 @@ export class CorruptCacheError extends Error {}
  * 8 kept promoted 87 MB, 2 kept 73 MB, none 55 MB; 512 had grown the heap by hundreds of MB at 100,000).
  */
 export class FragmentPack {
-  private readonly fd: number;
-  private end: number;
-  /**
-   * Appended but not yet written: fragments go out in chunks of about a megabyte, not one system call each (a
-   * write per fragment was 0.1 s of the main thread's read phase on the 10k bench).
-   */
-  private pending: Uint8Array[] = [];
-  private pendingBytes = 0;
-  private flushed: number;
+  /** Appends go out in chunks (a write per fragment was 0.1 s of the main thread's read phase on the 10k bench). */
+  private readonly bytes: AppendFile;
 
   /** Opens (or makes) the pack at `file`, keeping its first `keep` bytes: anything after them is a crashed build's. */
   constructor(readonly file: string, keep: number) {
-    this.fd = openSync(file, keep === 0 ? "w+" : "r+");
-    ftruncateSync(this.fd, keep);
-    this.end = keep;
-    this.flushed = keep;
+    const fd = openSync(file, keep === 0 ? "w+" : "r+");
+    ftruncateSync(fd, keep);
+    this.bytes = new AppendFile(fd, keep);
   }
 
   /** Bytes in the pack, all of them written. */
   get size(): number {
-    this.flush();
-    return this.end;
-  }
-
-  private flush(): void {
-    if (this.pendingBytes === 0) return;
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, this.flushed + done);
-    this.flushed += chunk.length;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.bytes.flush();
+    return this.bytes.end;
   }
 
   append(artifact: RenderedArtifact | PackedArtifact): FragmentEntry {
     const { bytes, text, files } = "bytes" in artifact ? artifact : packArtifact(artifact);
-    const entry: FragmentEntry = { offset: this.end, length: bytes.length, text, files };
-    this.end += bytes.length;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= 1 << 20) this.flush();
-    return entry;
+    return { offset: this.bytes.append(bytes), length: bytes.length, text, files };
   }
 
   read(entry: FragmentEntry): RenderedArtifact {
-    if (entry.offset + entry.length > this.end) throw new CorruptCacheError(`fragment at ${entry.offset} lies past the end of ${this.file}`);
-    if (entry.offset + entry.length > this.flushed) this.flush();
-    const buf = Buffer.allocUnsafe(entry.length);
-    let done = 0;
-    while (done < entry.length) {
-      const n = readSync(this.fd, buf, done, entry.length - done, entry.offset + done);
-      if (n === 0) throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is cut short`);
-      done += n;
-    }
+    if (entry.offset + entry.length > this.bytes.end) throw new CorruptCacheError(`fragment at ${entry.offset} lies past the end of ${this.file}`);
+    const buf = this.bytes.read(entry.offset, entry.length);
+    if (!buf) throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is cut short`);
     let value: unknown;
     try {
       value = JSON.parse(buf.toString("utf8"));
@@ -119,10 +91,6 @@ export class FragmentPack {
 
   /** Writes what is pending and closes the file. */
   close(): void {
-    try {
-      this.flush();
-    } finally {
-      closeSync(this.fd);
-    }
+    this.bytes.close();
   }
 }

@@ -3,9 +3,10 @@
  * in memory until its page is written. Diffs are appended to one temp file as JSON and read back by offset; the
  * few most recent reads stay parsed (a lineage page and its version pages are rendered one after another).
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { AppendFile } from "../append-file.js";
 import type { RenderedDiff, VersionDiff } from "./diff.js";
 
 /**
@@ -42,18 +43,13 @@ export class MemoryDiffs implements DiffKeeper {
 
 export class DiffStore implements DiffKeeper {
   private readonly dir: string;
-  private readonly fd: number;
-  private end = 0;
-  /** Appended but not yet written: writes go out in chunks of about 1 MB, not one system call per diff. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private flushed = 0;
+  private readonly file: AppendFile;
   private readonly where = new Map<string, [offset: number, length: number]>();
   private readonly parsed = new Map<string, VersionDiff | RenderedDiff>();
 
   constructor() {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "artifact-press-diffs-"));
-    this.fd = openSync(path.join(this.dir, "diffs.jsonl"), "w+");
+    this.file = new AppendFile(openSync(path.join(this.dir, "diffs.jsonl"), "w+"), 0);
   }
 
   /** Keeps the diff of version `currentId`. */
@@ -63,21 +59,7 @@ export class DiffStore implements DiffKeeper {
 
   putJson(currentId: string, json: string): void {
     const bytes = Buffer.from(json, "utf8");
-    this.where.set(currentId, [this.end, bytes.length]);
-    this.end += bytes.length;
-    this.pending.push(bytes);
-    this.pendingBytes += bytes.length;
-    if (this.pendingBytes >= 1 << 20) this.flush();
-  }
-
-  private flush(): void {
-    if (this.pendingBytes === 0) return;
-    const chunk = Buffer.concat(this.pending, this.pendingBytes);
-    let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, chunk.length - done, this.flushed + done);
-    this.flushed += chunk.length;
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.where.set(currentId, [this.file.append(bytes), bytes.length]);
   }
 
   get(currentId: string): VersionDiff | RenderedDiff | undefined {
@@ -85,14 +67,8 @@ export class DiffStore implements DiffKeeper {
     if (hit) return hit;
     const at = this.where.get(currentId);
     if (!at) return undefined;
-    this.flush();
-    const buf = Buffer.allocUnsafe(at[1]);
-    let done = 0;
-    while (done < at[1]) {
-      const n = readSync(this.fd, buf, done, at[1] - done, at[0] + done);
-      if (n === 0) throw new Error(`diff of ${JSON.stringify(currentId)} is cut short in ${JSON.stringify(this.dir)}`);
-      done += n;
-    }
+    const buf = this.file.read(at[0], at[1]);
+    if (!buf) throw new Error(`diff of ${JSON.stringify(currentId)} is cut short in ${JSON.stringify(this.dir)}`);
     const diff = JSON.parse(buf.toString("utf8")) as VersionDiff | RenderedDiff;
     if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
     this.parsed.set(currentId, diff);
@@ -104,7 +80,7 @@ export class DiffStore implements DiffKeeper {
     this.where.clear();
     this.parsed.clear();
     try {
-      closeSync(this.fd);
+      this.file.close();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
