@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { ArtifactStore } from "../../src/artifacts/client.js";
+import { buildSite } from "../../src/site/build.js";
 import { versionFileName } from "../../src/store/rules.js";
 import type { StoreChanges } from "../../src/watch/batch.js";
 import { GIF, PNG } from "../helpers/images.js";
@@ -216,6 +217,15 @@ export function diffLooks(before: Map<string, string>, after: Map<string, string
   }
   for (const rel of before.keys()) if (!after.has(rel)) changes.removed.push(rel);
   return changes;
+}
+
+/** A fresh full build of the store at `dir` (into `scratch`/fresh-`tag`), compared with the watched folder `out`. */
+export async function freshDiff(dir: string, out: string, scratch: string, tag: string): Promise<string[]> {
+  const fresh = path.join(scratch, `fresh-${tag}`);
+  await buildSite({ dir, out: fresh, cache: false });
+  const diff = await treeDiff(out, fresh);
+  await fs.rm(fresh, { recursive: true, force: true });
+  return diff;
 }
 
 /**
