@@ -5,7 +5,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACT_TYPES } from "../../src/types.js";
-import { formatViolations, seriousViolations } from "./axe.js";
+import { axeReport } from "./axe.js";
 import { buildInto, demoStore, type BuiltSite } from "./built-site.js";
 import { launchChromium } from "./chromium.js";
 import { startStaticServer, type StaticServer } from "./static-server.js";
@@ -47,20 +47,7 @@ function pagesToCheck(): string[] {
 describe("axe-core on every kind of page", () => {
   for (const colorScheme of ["light", "dark"] as const) {
     it(`finds no serious or critical violation (${colorScheme} scheme)`, async () => {
-      const context = await browser.newContext({ bypassCSP: true, colorScheme });
-      const page = await context.newPage();
-      const report: string[] = [];
-      try {
-        for (const rel of pagesToCheck()) {
-          const response = await page.goto(server.url + rel);
-          expect(response?.status(), rel).toBe(200);
-          const violations = await seriousViolations(page);
-          if (violations.length > 0) report.push(formatViolations(rel, violations));
-        }
-      } finally {
-        await context.close();
-      }
-      expect(report.join("\n"), "axe-core violations").toBe("");
+      expect(await axeReport(browser, server.url, pagesToCheck(), colorScheme), "axe-core violations").toBe("");
     });
   }
 });

@@ -1,7 +1,8 @@
 /** axe-core, injected into a page (the context must bypass the CSP), reduced to the violations that block users. */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { expect } from "vitest";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -32,4 +33,25 @@ export function formatViolations(page: string, violations: AxeViolation[]): stri
     ).join("\n") +
     (v.nodes.length > 5 ? `\n    … and ${v.nodes.length - 5} more` : ""),
   ).join("\n");
+}
+
+/**
+ * axe on each page `rels` of the site at `base`, in a fresh context of `colorScheme` (CSP bypassed so axe can be
+ * injected): each page must load (200); returns the serious and critical violations, "" when there are none.
+ */
+export async function axeReport(browser: Browser, base: string, rels: readonly string[], colorScheme: "light" | "dark"): Promise<string> {
+  const context = await browser.newContext({ bypassCSP: true, colorScheme });
+  const page = await context.newPage();
+  const report: string[] = [];
+  try {
+    for (const rel of rels) {
+      const response = await page.goto(base + rel);
+      expect(response?.status(), rel).toBe(200);
+      const violations = await seriousViolations(page);
+      if (violations.length > 0) report.push(formatViolations(rel, violations));
+    }
+  } finally {
+    await context.close();
+  }
+  return report.join("\n");
 }

@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/artifacts/client.js";
 import { KEY_PAGE_VERSIONS as N } from "../../src/site/paths.js";
-import { formatViolations, seriousViolations } from "./axe.js";
+import { axeReport } from "./axe.js";
 import { buildInto, type BuiltSite } from "./built-site.js";
 import { launchChromium } from "./chromium.js";
 import { watchPage } from "./page-watch.js";
@@ -50,20 +50,7 @@ const pager = (page: Page) => page.getByRole("navigation", { name: "Pages of ver
 describe("axe-core on paged key pages", () => {
   for (const colorScheme of ["light", "dark"] as const) {
     it(`finds no serious or critical violation (${colorScheme} scheme)`, async () => {
-      const context = await browser.newContext({ bypassCSP: true, colorScheme });
-      const page = await context.newPage();
-      const report: string[] = [];
-      try {
-        for (const rel of [pageFile(1), pageFile(4), pageFile(7), `artifacts/${ids[0]}.html`]) {
-          const response = await page.goto(server.url + rel);
-          expect(response?.status(), rel).toBe(200);
-          const violations = await seriousViolations(page);
-          if (violations.length > 0) report.push(formatViolations(rel, violations));
-        }
-      } finally {
-        await context.close();
-      }
-      expect(report.join("\n"), "axe-core violations").toBe("");
+      expect(await axeReport(browser, server.url, [pageFile(1), pageFile(4), pageFile(7), `artifacts/${ids[0]}.html`], colorScheme), "axe-core violations").toBe("");
     });
   }
 });
