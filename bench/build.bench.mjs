@@ -54,11 +54,14 @@ function fresh(dir) {
 }
 
 /**
- * Every cold build writes into a folder never used before, and removed only after all timing is done: removing a
- * site of 10,000+ files right before a build made that build pay for the removal (this disk, ext4 with online
- * `discard`: a cold build of ours 3.3 s on a settled disk, 6.3 s right after removing the previous output; Hugo's
- * rounds grew 3.2 → 11.4 s in one run as removals piled up). Before each build, `sync` writes out what the
- * previous tool left in the page cache, so no tool pays for another's writes either.
+ * Every cold build writes into a folder never used before, and removed only after all timing is done. The reason
+ * is in the kernel, seen with `perf record -a`: on this disk (ext4 without a journal) creating a file skips every
+ * free inode whose file was deleted less than 60 s ago (360 s while its inode table block is dirty, which new
+ * files keep it), reading that block for each one (`ext4_create` → `find_inode_bit` → `recently_deleted`). A
+ * build right after removing a site of 10,000+ files spent ~4 s of system time in that walk: ours 3.1 s → 6.1 s,
+ * Hugo's rounds 3.2 → 11.4 s in one run as removals piled up. So leftovers are removed before the first round and
+ * the bench then waits out that window (RECENTLY_DELETED_MS), and `sync` runs before each build so no tool pays
+ * for another's writes either. Journaled ext4 (the usual kind) does not do this walk.
  */
 let roundDirs = 0;
 function unusedDir(name) {
@@ -68,6 +71,8 @@ function settle() {
   execFileSync("sync");
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long ext4 without a journal keeps a deleted file's inode from reuse, at most (see above), and a margin. */
+const RECENTLY_DELETED_MS = 370_000;
 
 /** Removes the round folders of this or a crashed earlier run, then lets the disk finish with the removal. */
 async function clearRounds(wait) {
@@ -76,7 +81,10 @@ async function clearRounds(wait) {
   log("removing the outputs of the timed rounds …");
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   settle();
-  if (wait) await sleep(wait);
+  if (wait) {
+    log(`waiting ${Math.round(wait / 1000)} s for the file system to let the removed inodes be reused (see unusedDir) …`);
+    await sleep(wait);
+  }
 }
 
 /**
@@ -170,7 +178,7 @@ export default async function buildBench(flags = [], inject = {}) {
   if (results.machine.loadavg[0] > 0.5) log(`load average ${results.machine.loadavg[0].toFixed(2)} before the bench: other work shares the cores, figures are noisy`);
 
   // Leftovers of a crashed run are removed first, and the disk given time to finish with them.
-  await clearRounds(30_000);
+  await clearRounds(RECENTLY_DELETED_MS);
   // Everyone that can run, interleaved round by round, so a burst of outside load hits every tool alike.
   const ours = inject.ours ?? (await ourBuilder());
   const tools = [hugoBuilder(), eleventyBuilder()];
