@@ -7,7 +7,7 @@
  * of ~6 async calls per file (which cost more than the reading itself) are gone.
  */
 import { createHash } from "node:crypto";
-import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, promises as fs, readSync } from "node:fs";
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, promises as fs, readSync, type Stats } from "node:fs";
 import path from "node:path";
 import { sniffImage } from "../artifacts/image.js";
 import { BuildError } from "../errors.js";
@@ -65,8 +65,10 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
     const names = await store.listVersions(key, report);
     if (names.length === 0) continue;
     const dir = store.keyDir(key);
+    // The folder is checked once for its files (an lstat per file was ~0.1 s of the reader thread on the 10k bench).
+    const folder = lstatSync(dir, { throwIfNoEntry: false });
     for (const name of names) {
-      const read = readRecordSync(store, key, dir, name);
+      const read = readRecordSync(store, key, dir, folder, name);
       if (read === undefined) continue; // deleted between listing and reading
       if ("reason" in read) {
         report(read);
@@ -97,14 +99,16 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
 }
 
 /**
- * One record file, with the checks of `FsStore.readVersion` (same reasons): the folder is not a symlink, the file
+ * One record file, with the checks of `FsStore.readVersion` (same reasons): the folder (`folder`, its lstat, taken
+ * once for all its files) is not a symlink, the file
  * is a regular file opened without following links, under the size cap, valid JSON, a valid record whose key
  * and `created` match its folder and file name. Undefined when the file vanished.
  */
-function readRecordSync(store: FsStore, key: string | null, dir: string, name: string): { record: ArtifactRecord; hash: string; text: string } | StoreProblem | undefined {
+function readRecordSync(
+  store: FsStore, key: string | null, dir: string, folder: Stats | undefined, name: string,
+): { record: ArtifactRecord; hash: string; text: string } | StoreProblem | undefined {
   const relPath = path.join(store.location, key ?? UNKEYED_DIR, name);
   if (timestampOfFileName(name) === null) return { path: relPath, reason: "file name is not a version timestamp" };
-  const folder = lstatSync(dir, { throwIfNoEntry: false });
   if (folder?.isSymbolicLink()) return { path: relPath, reason: "a folder inside the store is a symbolic link; refused" };
   if (folder && !folder.isDirectory()) return { path: relPath, reason: "not a folder; refused" };
   let fd: number;
