@@ -104,7 +104,7 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
  * is a regular file opened without following links, under the size cap, valid JSON, a valid record whose key
  * and `created` match its folder and file name. Undefined when the file vanished.
  */
-function readRecordSync(
+export function readRecordSync(
   store: FsStore, key: string | null, dir: string, folder: Stats | undefined, name: string,
 ): { record: ArtifactRecord; hash: string; text: string } | StoreProblem | undefined {
   const relPath = path.join(store.location, key ?? UNKEYED_DIR, name);

@@ -5,6 +5,7 @@
  * byte for byte what a fresh `buildSite` of the same store writes.
  */
 import { promises as fs } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
@@ -106,7 +107,8 @@ export class IncrementalSite {
     const view = this.state.view();
     for (const p of this.state.duplicates(this.state.allEntries(), view)) this.report(p);
     const next = this.derive(view);
-    const writer = await SiteWriter.open(this.options.out, this.options.dir);
+    // A writer thread creates the files while this thread renders, as in `buildSite` (on 2+ cores).
+    const writer = await SiteWriter.open(this.options.out, this.options.dir, { threads: os.availableParallelism() >= 2 ? 1 : 0 });
     const live = new LiveOut(writer.out);
     const rendered: string[] = [];
     try {
@@ -120,6 +122,7 @@ export class IncrementalSite {
         rendered.push(page.path);
         writer.writeSync(page.path, html);
         live.know(page.path, html);
+        await writer.keepUp();
       }
       await writer.commit();
     } catch (err) {
