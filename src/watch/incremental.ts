@@ -115,13 +115,13 @@ export class IncrementalSite {
       const counts = runArtifactCounts(next.model);
       for (const [rel, data] of next.files) {
         writer.writeSync(rel, data);
-        live.know(rel, data);
+        live.know(rel);
       }
       for (const page of next.model.pages) {
         const html = this.renderer.renderPage(page, next.model, next.rendered, counts);
         rendered.push(page.path);
         writer.writeSync(page.path, html);
-        live.know(page.path, html);
+        live.know(page.path);
         await writer.keepUp();
       }
       await writer.commit();
