@@ -138,6 +138,11 @@ export class BuildCache {
     this.snapshot = readSnapshot(path.join(dir, SNAPSHOT), salt);
   }
 
+  /** Whether the last build left a snapshot: only then can `unchanged` find nothing to do. */
+  get hasSnapshot(): boolean {
+    return this.snapshot !== undefined;
+  }
+
   /** The previous build's fragment index and published files, when they were made with the same salt. */
   get previous(): Previous | undefined {
     return this.load().previous;

@@ -17,7 +17,7 @@ const BATCH_ITEMS = 64;
 const BATCH_CHARS = 256 * 1024;
 
 const port = parentPort!;
-const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow } = workerData as ThreadData;
+const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow, gated } = workerData as ThreadData;
 const renderer = new SiteRenderer({ templatesDir });
 // Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
 const skip = new Set(known);
@@ -28,8 +28,15 @@ let batchChars = 0;
 let transfer: ArrayBuffer[] = [];
 let ahead = 0;
 let wake: (() => void) | undefined;
-port.on("message", (taken: number) => {
-  ahead -= taken;
+// Started ahead (EarlyReader), it reads nothing before the main thread says go.
+let go: (() => void) | undefined;
+const started = gated ? new Promise<void>((resolve) => (go = resolve)) : undefined;
+port.on("message", (msg: number | { go: true }) => {
+  if (typeof msg !== "number") {
+    go?.();
+    return;
+  }
+  ahead -= msg;
   wake?.();
 });
 
@@ -53,6 +60,7 @@ const report = (problem: StoreProblem) => add({ problem }, problem.path.length +
 let previous: ArtifactRecord | undefined;
 
 try {
+  await started;
   const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
     const key = fragmentKey(hash, imagePath);
     let packed: PackedArtifact | undefined;

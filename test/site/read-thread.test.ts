@@ -10,7 +10,7 @@ import { BuildError } from "../../src/errors.js";
 import type { StoreProblem } from "../../src/store/backend.js";
 import { buildSite } from "../../src/site/build.js";
 import { packArtifact } from "../../src/site/fragments.js";
-import { countRecordFiles, fragmentKey, streamRendered, type ReadThread } from "../../src/site/read-thread.js";
+import { countRecordFiles, fragmentKey, startReader, streamRendered, type ReadThread } from "../../src/site/read-thread.js";
 import { streamStore } from "../../src/site/read.js";
 import { SiteRenderer } from "../../src/site/render.js";
 import { distEntry, ensureBuilt, runNode, writeScript } from "../helpers/processes.js";
@@ -132,6 +132,30 @@ describe("streamRendered", () => {
     const records = got.seen.filter((s) => s.kind === "record");
     expect(records).toHaveLength(200);
     expect(records.every((s) => !s.source.includes("k-2"))).toBe(true);
+  });
+
+  it("started ahead, reads nothing until the stream takes it", async () => {
+    const dir = path.join(base, "store");
+    await makeStore(dir, 3, 100);
+    const renderer = new SiteRenderer();
+    const reader = startReader(dir, { renderer, maxFileSize: 16 * 1024 });
+    // Time to load and, were it not gated, to read all 300 records (well under its read-ahead limit).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const last = path.join(dir, "k-2");
+    for (const f of readdirSync(last)) rmSync(path.join(last, f));
+    const ids: string[] = [];
+    await streamRendered(dir, { renderer, report: () => {}, reader }, (r) => void ids.push(r.source));
+    expect(ids).toHaveLength(200);
+    expect(ids.every((s) => !s.includes("k-2"))).toBe(true);
+  });
+
+  it("started ahead and cancelled, ends its thread", async () => {
+    const dir = path.join(base, "store");
+    await makeStore(dir, 1, 3);
+    const reader = startReader(dir, { renderer: new SiteRenderer() });
+    const exited = new Promise((resolve) => reader.worker.once("exit", resolve));
+    reader.cancel();
+    await expect(exited).resolves.toBeDefined();
   });
 
   it("throws the in-thread error for a store folder that is not there", async () => {
