@@ -286,7 +286,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     collector.close();
     cache?.release();
     if (scratch) {
-      pack.close();
+      pack.discard();
       rmSync(scratch, { recursive: true, force: true });
     }
   }

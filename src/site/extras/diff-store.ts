@@ -41,6 +41,9 @@ export class MemoryDiffs implements DiffKeeper {
   }
 }
 
+/** Bytes of diffs kept in memory for reading back (see AppendFile). */
+const DIFF_MEMORY = 32 * 1024 * 1024;
+
 export class DiffStore implements DiffKeeper {
   private readonly dir: string;
   private readonly file: AppendFile;
@@ -49,7 +52,7 @@ export class DiffStore implements DiffKeeper {
 
   constructor() {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "artifact-press-diffs-"));
-    this.file = new AppendFile(openSync(path.join(this.dir, "diffs.jsonl"), "w+"), 0);
+    this.file = new AppendFile(openSync(path.join(this.dir, "diffs.jsonl"), "w+"), 0, DIFF_MEMORY);
   }
 
   /** Keeps the diff of version `currentId`. */
@@ -80,7 +83,7 @@ export class DiffStore implements DiffKeeper {
     this.where.clear();
     this.parsed.clear();
     try {
-      this.file.close();
+      this.file.discard();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }

@@ -1,0 +1,96 @@
+/** AppendFile: runs appended, read back by offset from memory or from the file, the same bytes either way. */
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, promises as fs } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AppendFile } from "../../src/site/append-file.js";
+import { tmpDir } from "../helpers/tmp-store.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tmpDir("ap-append-");
+});
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** `n` runs of varied sizes (some over a megabyte, so they span chunks), each filled with its own byte. */
+function runs(n: number): Buffer[] {
+  return Array.from({ length: n }, (_, i) => Buffer.alloc(i % 7 === 3 ? 1_300_000 + i : 1 + ((i * 7919) % 40_000), i % 251));
+}
+
+describe("AppendFile", () => {
+  it.each([0, 4 << 20, 1 << 30])("reads back every run, pending or written, with a memory budget of %d bytes", (budget) => {
+    const file = path.join(dir, "f.bin");
+    const fd = openSync(file, "w+");
+    const f = new AppendFile(fd, 0, budget);
+    const all = runs(60);
+    const at: number[] = [];
+    all.forEach((bytes, i) => {
+      at.push(f.append(bytes));
+      // Read back as we go (pending runs are written first), then all of them again at the end.
+      const j = (i * 31) % (i + 1);
+      expect(f.read(at[j]!, all[j]!.length)!.equals(all[j]!)).toBe(true);
+    });
+    all.forEach((bytes, i) => expect(f.read(at[i]!, bytes.length)!.equals(bytes), `run ${i}`).toBe(true));
+    // Past the end: nothing.
+    expect(f.read(f.end - 1, 2)).toBeUndefined();
+    f.close();
+    expect(readFileSync(file).equals(Buffer.concat(all))).toBe(true);
+  });
+
+  it("serves written runs from memory within its budget, from the file past it", () => {
+    const file = path.join(dir, "f.bin");
+    const read = (budget: number) => {
+      const f = new AppendFile(openSync(file, "w+"), 0, budget);
+      const offset = f.append(Buffer.from("written"));
+      f.flush();
+      // Changed behind its back: only a read that goes to the file sees it.
+      writeFileSync(file, "WRITTEN");
+      const got = f.read(offset, 7)!.toString();
+      f.close();
+      return got;
+    };
+    expect(read(1 << 20)).toBe("written");
+    expect(read(0)).toBe("WRITTEN");
+  });
+
+  it("writes nothing while its runs fit in the budget, until flushed; discarded, it never writes them", () => {
+    const file = path.join(dir, "f.bin");
+    const held = new AppendFile(openSync(file, "w+"), 0, 8 << 20);
+    const all = runs(6);
+    for (const bytes of all) held.append(bytes);
+    held.read(0, 1);
+    expect(statSync(file).size).toBe(0);
+    held.flush();
+    expect(readFileSync(file).equals(Buffer.concat(all))).toBe(true);
+    held.close();
+
+    const scratch = new AppendFile(openSync(file, "w+"), 0, 8 << 20);
+    for (const bytes of all) scratch.append(bytes);
+    scratch.discard();
+    expect(statSync(file).size).toBe(0);
+    // Over the budget, everything goes to the file as it comes.
+    const big = new AppendFile(openSync(file, "w+"), 0, 1 << 20);
+    for (const bytes of all) big.append(bytes);
+    expect(statSync(file).size).toBeGreaterThan(1 << 20);
+    big.discard();
+  });
+
+  it("appends after the bytes it keeps, reading those from the file", () => {
+    const file = path.join(dir, "f.bin");
+    let fd = openSync(file, "w+");
+    let f = new AppendFile(fd, 0, 1 << 30);
+    const old = Buffer.from("previous build");
+    f.append(old);
+    f.close();
+    fd = openSync(file, "r+");
+    f = new AppendFile(fd, old.length, 1 << 30);
+    const fresh = Buffer.from("this build");
+    const offset = f.append(fresh);
+    expect(offset).toBe(old.length);
+    expect(f.read(0, old.length)!.toString()).toBe("previous build");
+    expect(f.read(offset, fresh.length)!.toString()).toBe("this build");
+    f.close();
+    expect(() => closeSync(fd)).toThrow();
+  });
+});
