@@ -81,6 +81,12 @@ export class AppendFile {
     }
   }
 
+  /** From now on writes every chunk as it comes, holding none (a build known to be big: see `budget`). */
+  writeThrough(): void {
+    this.flush();
+    this.held = undefined;
+  }
+
   /** Closes the file without writing what is held (a scratch file about to be removed). */
   discard(): void {
     this.held = undefined;

@@ -124,7 +124,10 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const out = await checkOut(options.out, options.dir);
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out, salt }) : undefined;
   // A store of a few thousand records: a reader thread, and writer threads from the first file (as many files).
-  const big = countRecordFiles(options.dir, THREAD_AFTER) >= THREAD_AFTER;
+  // One of LARGE_STORE or more: no fragment or diff held in memory: they would not fit the budget anyway.
+  const counted = countRecordFiles(options.dir, LARGE_STORE);
+  const big = counted >= THREAD_AFTER;
+  const large = counted >= LARGE_STORE;
   const streamOptions = { maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big };
   // The store as this build sees it, before reading it: a file changed while the build reads makes the next build
   // miss the snapshot and build again, never the other way round.
@@ -155,10 +158,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   }
   const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
   const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
+  if (large) pack.writeThrough();
   // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
   const collector = new ExtrasCollector({
     siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
-    emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true,
+    emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
   });
   let bounded = false;
   try {

@@ -97,6 +97,11 @@ export class FragmentPack {
     this.bytes.close();
   }
 
+  /** Holds no fragment in memory from now on (a big build: memory stays flat). */
+  writeThrough(): void {
+    this.bytes.writeThrough();
+  }
+
   /** Closes the file without writing what is held: a scratch pack about to be removed. */
   discard(): void {
     this.bytes.discard();

@@ -35,6 +35,8 @@ export interface CollectorOptions {
    * number of versions); default false. Call `close` when done to remove the file.
    */
   diffsOnDisk?: boolean;
+  /** With `diffsOnDisk`: hold none in memory (a big build), instead of the first few megabytes (see AppendFile). */
+  diffsWriteThrough?: boolean;
 }
 
 /**
@@ -113,7 +115,7 @@ export class ExtrasCollector {
 
   constructor(private readonly options: CollectorOptions) {
     this.emit = options.emit ?? ((file) => this.files.push(file));
-    this.diffs = options.diffsOnDisk ? new DiffStore() : new MemoryDiffs();
+    this.diffs = options.diffsOnDisk ? new DiffStore(options.diffsWriteThrough ? 0 : undefined) : new MemoryDiffs();
   }
 
   private get base(): { baseUrl?: string } {

@@ -50,9 +50,10 @@ export class DiffStore implements DiffKeeper {
   private readonly where = new Map<string, [offset: number, length: number]>();
   private readonly parsed = new Map<string, VersionDiff | RenderedDiff>();
 
-  constructor() {
+  /** `memory`: bytes of diffs held in memory before the file is written (see AppendFile); default DIFF_MEMORY. */
+  constructor(memory = DIFF_MEMORY) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "artifact-press-diffs-"));
-    this.file = new AppendFile(openSync(path.join(this.dir, "diffs.jsonl"), "w+"), 0, DIFF_MEMORY);
+    this.file = new AppendFile(openSync(path.join(this.dir, "diffs.jsonl"), "w+"), 0, memory);
   }
 
   /** Keeps the diff of version `currentId`. */
