@@ -124,11 +124,14 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const out = await checkOut(options.out, options.dir);
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out, salt }) : undefined;
   // A store of a few thousand records: a reader thread, and writer threads from the first file (as many files).
-  // One of LARGE_STORE or more: no fragment or diff held in memory: they would not fit the budget anyway.
-  const counted = countRecordFiles(options.dir, LARGE_STORE);
-  const big = counted >= THREAD_AFTER;
-  const large = counted >= LARGE_STORE;
-  const streamOptions = { maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big };
+  // One of LARGE_STORE or more: no fragment or diff held in memory: they would not fit the budget anyway. Counted
+  // (listings only) after the early stop when there is a snapshot to stop for, else first.
+  let size: { big: boolean; large: boolean } | undefined;
+  const sizeOf = () => {
+    const counted = countRecordFiles(options.dir, LARGE_STORE);
+    return { big: counted >= THREAD_AFTER, large: counted >= LARGE_STORE };
+  };
+  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: (size ??= sizeOf()).big });
   // The store as this build sees it, before reading it: a file changed while the build reads makes the next build
   // miss the snapshot and build again, never the other way round.
   let storeStamp: string | undefined;
@@ -137,8 +140,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   try {
     // With no snapshot to stop early for, the reader thread loads (~0.15 s) while the store is stamped and the
     // writer made ready; it reads nothing before the stream takes it, after the stamp.
-    if (cache?.hasSnapshot !== true && useThread(options.dir, streamOptions)) {
-      early = startReader(options.dir, { ...streamOptions, known: cache?.previous?.fragments.keys() });
+    if (cache?.hasSnapshot !== true && useThread(options.dir, streamOptions())) {
+      early = startReader(options.dir, { ...streamOptions(), known: cache?.previous?.fragments.keys() });
     }
     storeStamp = cache && treeStamp(options.dir, JSON.stringify([options.title ?? DEFAULT_TITLE, baseUrl ?? null, options.maxFileSize ?? null]));
     const same = cache?.unchanged(storeStamp, out);
@@ -150,7 +153,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       options.onProgress?.(same.files, same.files);
       return { pages: same.pages, files: same.files, problems, durationMs: performance.now() - started, reused: same.files, unchanged: true };
     }
-    writer = await SiteWriter.open(out, options.dir, { threads: workers, big });
+    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: (size ??= sizeOf()).big });
   } catch (err) {
     early?.cancel();
     cache?.release();
@@ -158,6 +161,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   }
   const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
   const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
+  const { large } = size;
   if (large) pack.writeThrough();
   // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
   const collector = new ExtrasCollector({
@@ -172,7 +176,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const hashOf = new WeakMap<ArtifactRecord, string>();
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
-    const rest = await streamRendered(options.dir, { ...streamOptions, report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff }) => {
+    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff }) => {
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
       if (!entry) {
         let rendered: ReturnType<typeof render>;
