@@ -221,7 +221,21 @@ export class ArtifactStore {
   async getById(id: string): Promise<ArtifactRecord | undefined> {
     if (!isUuid(id)) throw new InvalidArtifactError("id", id, "must be an artifact id (a UUID)");
     const wanted = id.toLowerCase();
-    return (await this.all()).find((r) => r.id.toLowerCase() === wanted);
+    const may = this.backend.mayHoldId?.bind(this.backend);
+    if (!may) return (await this.all()).find((r) => r.id.toLowerCase() === wanted);
+    // The first valid record with that id in the order of `all()`, reading (and checking) only the files that may
+    // hold it. A UUID is hex digits and dashes: nothing in it means anything to a regular expression but `-`,
+    // which means nothing outside a character class.
+    const pattern = new RegExp(wanted, "i");
+    for (const key of [...(await this.backend.listKeys()), null]) {
+      const names = await this.backend.listVersions(key);
+      for (let i = names.length - 1; i >= 0; i--) {
+        if (!may(key, names[i]!, pattern)) continue;
+        const record = await this.tryRead(key, names[i]!);
+        if (record && record.id.toLowerCase() === wanted) return record;
+      }
+    }
+    return undefined;
   }
 
   /** Deletes versions already read (with their attached files); the previous version of a key becomes the latest. */

@@ -27,6 +27,12 @@ export interface StoreBackend {
   listVersions(key: string | null, report?: ProblemSink): Promise<string[]>;
   /** One version, checked against the schema and the trust boundary; throws InvalidRecordError. */
   readVersion(key: string | null, name: string): Promise<ArtifactRecord>;
+  /**
+   * Optional pre-check for a lookup by id: false only when the version file certainly does not hold an artifact
+   * whose id matches `id` (a case-insensitive pattern of the id). Whatever it answers, a match is read with
+   * `readVersion` and all of its checks.
+   */
+  mayHoldId?(key: string | null, name: string, id: RegExp): boolean;
   /** Publish a new version; the store stamps `created`/`updated` and never overwrites another version. */
   publish(draft: ArtifactDraft, attachment?: Attachment): Promise<ArtifactRecord>;
   /** Rewrite an existing version in place, atomically (progress updates). */
