@@ -100,12 +100,12 @@ export interface ThreadData {
  */
 export class EarlyReader {
   readonly worker: Worker;
-  failure: unknown;
+  private failure: unknown;
   private taken = false;
   private readonly onFailure = (err: unknown) => (this.failure ??= err);
   private readonly onExit = () => (this.failure ??= new Error("The site's reader thread stopped."));
 
-  constructor(readonly data: ThreadData) {
+  constructor(data: ThreadData) {
     this.worker = startWorker(data);
     // Until taken it must not keep the process alive (a build that fails before its stream never takes it).
     this.worker.unref();
