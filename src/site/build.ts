@@ -20,7 +20,7 @@ import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
 import { countRecordFiles, startReader, streamRendered, THREAD_AFTER, useThread, type EarlyReader, type ReadThread } from "./read-thread.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
-import { SiteWriter, checkOut } from "./write.js";
+import { SiteWriter, checkOut, defaultWriterThreads } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
 import { ExtrasCollector } from "./extras/collect.js";
 import { SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
@@ -118,7 +118,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     options.onProblem?.(p);
   };
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
-  const workers = options.workers ?? (os.availableParallelism() >= 2 ? 1 : 0);
+  const workers = options.workers ?? defaultWriterThreads();
   const renderer = new SiteRenderer();
   const salt = siteSalt(renderer.templatesDir);
   const out = await checkOut(options.out, options.dir);

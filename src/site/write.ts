@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, promises as fs, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { BuildError, UnsafePathError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
@@ -100,6 +101,11 @@ async function sweepStale(out: string): Promise<void> {
     const stat = await fs.lstat(path.join(parent, name)).catch(() => undefined);
     if (stat?.isDirectory()) await fs.rm(path.join(parent, name), { recursive: true, force: true });
   }
+}
+
+/** Writer threads a build uses unless told otherwise: one on a machine of 2 or more cores, else none. */
+export function defaultWriterThreads(): number {
+  return os.availableParallelism() >= 2 ? 1 : 0;
 }
 
 /** Writes one site: `write` files, then `commit` swaps it in, or `abort` throws it away. */

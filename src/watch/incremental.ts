@@ -5,7 +5,6 @@
  * byte for byte what a fresh `buildSite` of the same store writes.
  */
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
@@ -15,7 +14,7 @@ import { ExtrasCollector } from "../site/extras/collect.js";
 import { SEARCH_PAGE, renderSearchPage } from "../site/extras/search-page.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "../site/paths.js";
 import { SiteRenderer, type RenderedArtifact } from "../site/render.js";
-import { SiteWriter } from "../site/write.js";
+import { SiteWriter, defaultWriterThreads } from "../site/write.js";
 import type { StoreChanges } from "./batch.js";
 import { dirtyPages, storeSignature, type StoreSignature } from "./dirty.js";
 import { LiveOut } from "./live-out.js";
@@ -108,7 +107,7 @@ export class IncrementalSite {
     for (const p of this.state.duplicates(this.state.allEntries(), view)) this.report(p);
     const next = this.derive(view);
     // A writer thread creates the files while this thread renders, as in `buildSite` (on 2+ cores).
-    const writer = await SiteWriter.open(this.options.out, this.options.dir, { threads: os.availableParallelism() >= 2 ? 1 : 0 });
+    const writer = await SiteWriter.open(this.options.out, this.options.dir, { threads: defaultWriterThreads() });
     const live = new LiveOut(writer.out);
     const rendered: string[] = [];
     try {
