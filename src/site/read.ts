@@ -99,10 +99,10 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
 }
 
 /**
- * One record file, with the checks of `FsStore.readVersion` (same reasons): the folder (`folder`, its lstat, taken
- * once for all its files) is not a symlink, the file
- * is a regular file opened without following links, under the size cap, valid JSON, a valid record whose key
- * and `created` match its folder and file name. Undefined when the file vanished.
+ * One record file, with the checks of `FsStore.readVersion` (same reasons): the folder (`folder`: its lstat, taken
+ * once for all its files) is not a symlink, the file is a regular file opened without following links, under the
+ * size cap, valid JSON, a valid record whose key and `created` match its folder and file name. Undefined when the
+ * file vanished.
  */
 export function readRecordSync(
   store: FsStore, key: string | null, dir: string, folder: Stats | undefined, name: string,
