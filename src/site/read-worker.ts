@@ -78,7 +78,7 @@ try {
         error = (err as Error).message;
       }
     }
-    let diff: ReadyDiff | undefined;
+    let diff: (ReadyDiff & { json: string }) | undefined;
     if (error === undefined) {
       if (record.key !== null && previous?.key === record.key && !share) {
         // Rendered here too when it can be (most diffs): the page then splices its HTML (~0.2 s of the page phase).

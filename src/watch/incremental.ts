@@ -15,6 +15,7 @@ import { SEARCH_PAGE, renderSearchPage } from "../site/extras/search-page.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "../site/paths.js";
 import { SiteRenderer, type RenderedArtifact } from "../site/render.js";
 import { SiteWriter, defaultWriterThreads } from "../site/write.js";
+import type { VersionDiff } from "../site/extras/diff.js";
 import type { StoreChanges } from "./batch.js";
 import { dirtyPages, storeSignature, type StoreSignature } from "./dirty.js";
 import { LiveOut } from "./live-out.js";
@@ -49,6 +50,14 @@ interface CachedArtifact {
   rendered: RenderedArtifact | null;
 }
 
+/** A version's diff against the version before it, tied to the revisions of both files. */
+interface CachedDiff {
+  previous: RecordEntry;
+  previousRevision: number;
+  revision: number;
+  diff: VersionDiff;
+}
+
 /** Everything derived from the store at one moment. */
 interface SiteState {
   view: StoreView;
@@ -63,6 +72,11 @@ interface SiteState {
 export class IncrementalSite {
   private readonly renderer = new SiteRenderer();
   private readonly cache = new WeakMap<RecordEntry, CachedArtifact>();
+  /**
+   * Every batch collects the extras over the whole store again; a version's diff is computed only when it or the
+   * version before it changed (the diffs were ~40 % of a batch on the 10k store).
+   */
+  private readonly diffs = new WeakMap<RecordEntry, CachedDiff>();
   private readonly assets = new Map<string, Buffer>();
   private readonly title: string;
   private searchPage: string | undefined;
@@ -218,13 +232,21 @@ export class IncrementalSite {
     const records: ArtifactRecord[] = [];
     const rendered = new Map<string, RenderedArtifact>();
     const collector = new ExtrasCollector({ siteTitle: this.title, emit });
+    // The entry the collector took last: its previous version, when it is of the same key.
+    let last: { entry: RecordEntry; record: ArtifactRecord } | undefined;
     for (const [entry, record] of pairs) {
       const html = this.renderOnce(entry, record);
       if (html === null) continue;
       rendered.set(record.id, html);
       records.push(record);
       const imagePath = entry.image?.path;
-      collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) });
+      const previous = last && record.key !== null && last.record.key === record.key ? last.entry : undefined;
+      const cached = previous && this.diffs.get(entry);
+      const ready = cached && cached.previous === previous && cached.previousRevision === previous.revision && cached.revision === entry.revision
+        ? { previousId: last!.record.id, diff: cached.diff } : undefined;
+      const diff = collector.add(record, { descriptionText: html.descriptionText, ...(imagePath === undefined ? {} : { imagePath }) }, ready);
+      if (diff && previous) this.diffs.set(entry, { previous, previousRevision: previous.revision, revision: entry.revision, diff });
+      last = { entry, record };
     }
     collector.finish();
     this.renderer.extras = collector.helpers();

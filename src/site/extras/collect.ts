@@ -40,14 +40,11 @@ export interface CollectorOptions {
 }
 
 /**
- * A version's diff computed elsewhere (the reader thread, read-worker.ts): the JSON of its VersionDiff or
- * RenderedDiff, and the version it was computed against — used only when that is the version the collector saw
- * last in the key.
+ * A version's diff computed elsewhere, with the version it was computed against — used only when that is the
+ * version the collector saw last in the key: from the reader thread (read-worker.ts) the JSON of its VersionDiff
+ * or RenderedDiff; from watch mode's cache (incremental.ts) the VersionDiff of an earlier batch.
  */
-export interface ReadyDiff {
-  previousId: string;
-  json: string;
-}
+export type ReadyDiff = { previousId: string } & ({ json: string } | { diff: VersionDiff });
 
 /** The diff the pages show for `current` against `previous`, with the pages' caps. */
 export function pageDiff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff {
@@ -122,26 +119,33 @@ export class ExtrasCollector {
     return this.options.baseUrl === undefined ? {} : { baseUrl: this.options.baseUrl };
   }
 
-  /** One record that goes into the site, in store order. */
-  add(record: ArtifactRecord, info: RecordInfo, ready?: ReadyDiff): void {
+  /**
+   * One record that goes into the site, in store order. Returns its diff against the key's previous version when
+   * that diff was computed here or handed over as a VersionDiff (for a caller that keeps them).
+   */
+  add(record: ArtifactRecord, info: RecordInfo, ready?: ReadyDiff): VersionDiff | undefined {
     const summary = info.descriptionText || dataSummary(record);
     if (record.key === null) {
       this.endKey();
       this.search.add(record, info.descriptionText);
       this.pushNewest({ record: slim(record), summary, number: undefined });
-      return;
+      return undefined;
     }
     if (this.current?.key !== record.key) {
       this.endKey();
       // A key seen again after it ended (out-of-order input): its files are out; later versions get no extras.
-      if (this.done.has(record.key)) return;
+      if (this.done.has(record.key)) return undefined;
       this.current = { key: record.key, count: 0, previous: undefined, previousInfo: undefined, feed: [], compare: new CompareBuilder(record.key), trend: [] };
     }
     const state = this.current!;
     state.count++;
+    let diff: VersionDiff | undefined;
     if (state.previous) {
-      if (ready?.previousId === state.previous.id) this.diffs.putJson(record.id, ready.json);
-      else this.diffs.put(pageDiff(state.previous, record));
+      if (ready?.previousId === state.previous.id && "json" in ready) this.diffs.putJson(record.id, ready.json);
+      else {
+        diff = ready?.previousId === state.previous.id && "diff" in ready ? ready.diff : pageDiff(state.previous, record);
+        this.diffs.put(diff);
+      }
     }
     state.previous = record;
     state.previousInfo = info;
@@ -151,6 +155,7 @@ export class ExtrasCollector {
     this.pushNewest(item);
     state.compare.add(record);
     state.trend.push(trendInput(record));
+    return diff;
   }
 
   private pushNewest(item: FeedItem): void {
