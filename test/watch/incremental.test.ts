@@ -28,6 +28,21 @@ afterEach(async () => {
 const oracle = (out: string, tag: string) => freshDiff(dir, out, base, tag);
 
 describe("IncrementalSite", () => {
+  it("makes a key's compare data again when a batch swaps one of its versions for another", async () => {
+    await store.createMarkdownArtifact({ key: "k", markdown: "one" });
+    const two = await store.createMarkdownArtifact({ key: "k", markdown: "two" });
+    const out = path.join(base, "site");
+    const { site } = await IncrementalSite.build({ dir, out });
+    const before = await fs.readFile(path.join(out, "keys/k/versions.js"), "utf8");
+    const look = await lookAt(dir);
+    // Still two versions, each file read once: only which entry stands second tells the batches apart.
+    await store.deleteById(two);
+    await store.createMarkdownArtifact({ key: "k", markdown: "three" });
+    await site.update(diffLooks(look, await lookAt(dir)));
+    expect(await fs.readFile(path.join(out, "keys/k/versions.js"), "utf8")).not.toBe(before);
+    expect(await oracle(out, "swap")).toEqual([]);
+  });
+
   it("matches a fresh build after each stretch of a seeded 240-operation sequence", async () => {
     const out = path.join(base, "site");
     const ops = new StoreOps(store, dir, base, 6);

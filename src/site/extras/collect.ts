@@ -37,6 +37,11 @@ export interface CollectorOptions {
   diffsOnDisk?: boolean;
   /** With `diffsOnDisk`: hold none in memory (a big build), instead of the first few megabytes (see AppendFile). */
   diffsWriteThrough?: boolean;
+  /**
+   * A key's compare data file made before from the very records the collector is about to be given for that key
+   * (watch mode keeps them across batches); undefined: it is built here. Asked at the key's first record.
+   */
+  compareFile?: (key: string) => SiteFile | undefined;
 }
 
 /**
@@ -83,7 +88,8 @@ interface KeyState {
   previous: ArtifactRecord | undefined;
   previousInfo: RecordInfo | undefined;
   feed: FeedItem[];
-  compare: CompareBuilder;
+  /** Builds the key's compare data; a file instead when the caller had it already (`compareFile`). */
+  compare: CompareBuilder | SiteFile;
   /** Versions as trend input: numbers-carrying records, a stub for the rest (version numbers count them all). */
   trend: ArtifactRecord[];
 }
@@ -135,7 +141,7 @@ export class ExtrasCollector {
       this.endKey();
       // A key seen again after it ended (out-of-order input): its files are out; later versions get no extras.
       if (this.done.has(record.key)) return undefined;
-      this.current = { key: record.key, count: 0, previous: undefined, previousInfo: undefined, feed: [], compare: new CompareBuilder(record.key), trend: [] };
+      this.current = { key: record.key, count: 0, previous: undefined, previousInfo: undefined, feed: [], compare: this.options.compareFile?.(record.key) ?? new CompareBuilder(record.key), trend: [] };
     }
     const state = this.current!;
     state.count++;
@@ -153,7 +159,7 @@ export class ExtrasCollector {
     state.feed.push(item);
     if (state.feed.length > FEED_ENTRIES) state.feed.shift();
     this.pushNewest(item);
-    state.compare.add(record);
+    if (state.compare instanceof CompareBuilder) state.compare.add(record);
     state.trend.push(trendInput(record));
     return diff;
   }
@@ -176,7 +182,7 @@ export class ExtrasCollector {
     this.emit(keyFeed(state.key, state.feed.map((f) => f.record), {
       siteTitle: this.options.siteTitle, ...this.base, summaryOf: (r) => summaries.get(r.id) ?? "",
     }, state.count - state.feed.length));
-    if (state.count > 1) this.emit(state.compare.file());
+    if (state.count > 1) this.emit(state.compare instanceof CompareBuilder ? state.compare.file() : state.compare);
     const series = trendSeries(state.trend);
     if (series.length) this.trends.set(state.key, series);
     const imagePaths = state.previousInfo?.imagePath ? new Map([[latest.id, state.previousInfo.imagePath]]) : undefined;
