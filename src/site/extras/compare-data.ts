@@ -7,7 +7,7 @@
 import type { ArtifactRecord } from "../../types.js";
 import { cellText } from "../format.js";
 import { splitLines } from "./diff-lines.js";
-import { dataScript } from "./escape.js";
+import { dataLiteral } from "./escape.js";
 import type { SiteFile } from "./files.js";
 
 export function compareScriptFile(key: string): string {
@@ -90,7 +90,8 @@ export class CompareBuilder {
   }
 
   file(): SiteFile {
-    return { path: compareScriptFile(this.key), data: dataScript(compareDataName(this.key), { key: this.key, versions: this.versions }) };
+    // Every object key here is one of CompareVersion's, so the data can go as a literal (see dataLiteral).
+    return { path: compareScriptFile(this.key), data: dataLiteral(compareDataName(this.key), { key: this.key, versions: this.versions }) };
   }
 }
 

@@ -35,3 +35,14 @@ export function dataScript(name: string, value: unknown): string {
   const literal = jsonForScript(JSON.stringify(value) ?? "null");
   return `(self.${DATA_GLOBAL}=self.${DATA_GLOBAL}||{})[${jsonForScript(name)}]=JSON.parse(${literal});\n`;
 }
+
+/**
+ * `dataScript` with the value as a literal instead of a string for `JSON.parse`: half the escaping, a smaller file
+ * (the 10k bench's compare data: ~17 → ~14 MB), and one encoding pass. Only for values whose object keys are all
+ * names this code chose (never user text): user text as a key could be `__proto__`, which a literal turns into the
+ * object's prototype. User text as a value is safe: the JSON of a string is a JavaScript string literal, and
+ * `jsonForScript` escapes what could end the script or the line.
+ */
+export function dataLiteral(name: string, value: unknown): string {
+  return `(self.${DATA_GLOBAL}=self.${DATA_GLOBAL}||{})[${jsonForScript(name)}]=${jsonForScript(value)};\n`;
+}

@@ -96,6 +96,21 @@ describe("compare data files", () => {
     const small = run(compareDataFile("k", versions, { maxTotal: 30 }).data)["compare/k"] as { versions: { lines: string[] | null }[] };
     expect(small.versions.map((v) => v.lines === null)).toEqual([true, true, false]);
   });
+  it("carry user text that looks like code or object keys only as values (the data goes as a literal)", () => {
+    const sneaky = ['__proto__', '{"__proto__":{"polluted":1}}', '"]};alert(1);//', "\\u2028 \u2028 \u2029 </script>"];
+    const versions = [table(["__proto__", "constructor"], [sneaky, [NASTY, "x"]], { key: "k", minute: 0, description: sneaky.join("\n") })];
+    const file = compareDataFile("k", [...versions, record("markdown", sneaky.join("\n"), { key: "k", minute: 1 })]);
+    expect(file.data).not.toMatch(/<\/script|<!--|[\u2028\u2029]/i);
+    const data = run(file.data)["compare/k"] as { key: string; versions: { lines: string[]; description: string[] }[] } & Record<string, unknown>;
+    // The script ran in its own realm: its plain objects' prototype is that realm's Object.prototype.
+    expect(Object.getPrototypeOf(Object.getPrototypeOf(data))).toBeNull();
+    expect(Object.getPrototypeOf(data.versions[0])).toBe(Object.getPrototypeOf(data));
+    expect(data.polluted).toBeUndefined();
+    expect(data.versions[0]!.lines).toEqual(["__proto__ | constructor", sneaky.join(" | "), `${NASTY} | x`]);
+    expect(data.versions[0]!.description).toEqual(sneaky);
+    expect(data.versions[1]!.lines).toEqual(sneaky);
+    expect(Object.keys(data.versions[0]!)).toEqual(["n", "id", "created", "type", "description", "lines"]);
+  });
   it("versionLines of progress and images", () => {
     expect(versionLines(record("progress", 33.333))).toEqual(["33.33%"]);
     expect(versionLines(record("image", { file: "x.png", mediaType: "image/png" }))).toEqual(["local image x.png"]);

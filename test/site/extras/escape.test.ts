@@ -1,7 +1,7 @@
 import vm from "node:vm";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { DATA_GLOBAL, dataScript, escapeXml, jsonForScript } from "../../../src/site/extras/escape.js";
+import { DATA_GLOBAL, dataLiteral, dataScript, escapeXml, jsonForScript } from "../../../src/site/extras/escape.js";
 
 const NASTY = `</script><script>alert(1)</script><!-- & "q" 'a' \u2028\u2029 ]]>`;
 
@@ -28,6 +28,15 @@ describe("jsonForScript and dataScript", () => {
     vm.runInNewContext(script, sandbox);
     vm.runInNewContext(dataScript("second", 2), sandbox);
     expect(sandbox[DATA_GLOBAL]).toEqual({ "t/</script>": { rows: [[NASTY, 1, null, true, { a: [1] }]] }, second: 2 });
+  });
+  it("a data literal registers the exact value too, user text only ever a string", () => {
+    const sandbox: Record<string, unknown> = {};
+    sandbox.self = sandbox;
+    const value = { rows: [[NASTY, '"};alert(1);//', "\\", 1, null, true], ["__proto__", "constructor"]] };
+    const script = dataLiteral("t/</script>", value);
+    expect(script).not.toMatch(/<\/script|<!--|[\u2028\u2029]/i);
+    vm.runInNewContext(script, sandbox);
+    expect(sandbox[DATA_GLOBAL]).toEqual({ "t/</script>": value });
   });
   it("keeps __proto__ and constructor keys of user data as plain properties", () => {
     const sandbox: Record<string, unknown> = {};
