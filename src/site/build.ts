@@ -167,6 +167,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const collector = new ExtrasCollector({
     siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
     emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
+    renderDiff: (d) => renderer.renderDiff(d),
   });
   let bounded = false;
   try {

@@ -78,18 +78,20 @@ try {
         error = (err as Error).message;
       }
     }
-    let diff: (ReadyDiff & { json: string }) | undefined;
+    let diff: ReadyDiff | undefined;
+    let diffChars = 0;
     if (error === undefined) {
       if (record.key !== null && previous?.key === record.key && !share) {
         // Rendered here too when it can be (most diffs): the page then splices its HTML (~0.2 s of the page phase).
         const d = pageDiff(previous, record);
         const html = renderer.renderDiff(d);
-        diff = { previousId: previous.id, json: JSON.stringify(html === undefined ? d : { previousId: d.previousId, currentId: d.currentId, html }) };
+        diff = html === undefined ? { previousId: previous.id, json: JSON.stringify(d) } : { previousId: previous.id, html };
+        diffChars = "json" in diff ? diff.json.length : html!.length;
       }
       previous = record;
     }
     const item = { text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(packed ? { packed } : {}), ...(error === undefined ? {} : { error }), ...(diff ? { diff } : {}) };
-    add(item, text.length + (packed?.bytes.length ?? 0) + (diff?.json.length ?? 0));
+    add(item, text.length + (packed?.bytes.length ?? 0) + diffChars);
     while (ahead > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
   });
   flush();

@@ -42,14 +42,19 @@ export interface CollectorOptions {
    * (watch mode keeps them across batches); undefined: it is built here. Asked at the key's first record.
    */
   compareFile?: (key: string) => SiteFile | undefined;
+  /**
+   * Renders a diff computed here to its "changes" HTML (SiteRenderer.renderDiff), kept instead of the diff: the
+   * page then splices it, as it does the reader thread's. Default none: diffs are kept as computed.
+   */
+  renderDiff?: (diff: VersionDiff) => string | undefined;
 }
 
 /**
  * A version's diff computed elsewhere, with the version it was computed against — used only when that is the
  * version the collector saw last in the key: from the reader thread (read-worker.ts) the JSON of its VersionDiff
- * or RenderedDiff; from watch mode's cache (incremental.ts) the VersionDiff of an earlier batch.
+ * or the HTML of its RenderedDiff; from watch mode's cache (incremental.ts) the VersionDiff of an earlier batch.
  */
-export type ReadyDiff = { previousId: string } & ({ json: string } | { diff: VersionDiff });
+export type ReadyDiff = { previousId: string } & ({ json: string } | { html: string } | { diff: VersionDiff });
 
 /** The diff the pages show for `current` against `previous`, with the pages' caps. */
 export function pageDiff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff {
@@ -147,10 +152,14 @@ export class ExtrasCollector {
     state.count++;
     let diff: VersionDiff | undefined;
     if (state.previous) {
-      if (ready?.previousId === state.previous.id && "json" in ready) this.diffs.putJson(record.id, ready.json);
+      const same = ready?.previousId === state.previous.id;
+      if (same && "json" in ready) this.diffs.putJson(record.id, ready.json);
+      else if (same && "html" in ready) this.diffs.putRendered({ previousId: ready.previousId, currentId: record.id, html: ready.html });
       else {
-        diff = ready?.previousId === state.previous.id && "diff" in ready ? ready.diff : pageDiff(state.previous, record);
-        this.diffs.put(diff);
+        diff = same && "diff" in ready ? ready.diff : pageDiff(state.previous, record);
+        const html = this.options.renderDiff?.(diff);
+        if (html === undefined) this.diffs.put(diff);
+        else this.diffs.putRendered({ previousId: diff.previousId, currentId: diff.currentId, html });
       }
     }
     state.previous = record;

@@ -22,4 +22,17 @@ describe("DiffStore", () => {
     expect(existsSync(dir)).toBe(false);
     expect(store.get(diffs[0]!.currentId)).toBeUndefined();
   });
+  it("keeps rendered diffs as they are up to its memory budget, and the rest in its file, each given back", () => {
+    for (const memory of [0, 1000, undefined]) {
+      const store = new DiffStore(memory);
+      const rendered = Array.from({ length: 20 }, (_, i) => ({ previousId: `p${i}`, currentId: `c${i}`, html: `<p>${"é".repeat(100 * i)}</p>\u2028` }));
+      for (const d of rendered) store.putRendered(d);
+      const held = (store as unknown as { rendered: Map<string, unknown> }).rendered.size;
+      // 1000 bytes hold the first three (16 + 216 + 416 bytes of UTF-16).
+      expect(held).toBe(memory === 0 ? 0 : memory === 1000 ? 3 : 20);
+      for (const d of [...rendered].reverse()) expect(store.get(d.currentId)).toEqual(d);
+      store.close();
+      expect(store.get("c1")).toBeUndefined();
+    }
+  });
 });
