@@ -37,10 +37,10 @@ export function dataScript(name: string, value: unknown): string {
 }
 
 /**
- * `dataScript` with the value as a literal instead of a string for `JSON.parse`: half the escaping, a smaller file
- * (the 10k bench's compare data: ~17 → ~14 MB), and one encoding pass. Only for values whose object keys are all
- * names this code chose (never user text): user text as a key could be `__proto__`, which a literal turns into the
- * object's prototype. User text as a value is safe: the JSON of a string is a JavaScript string literal, and
+ * `dataScript` with the value as a literal instead of a string for `JSON.parse`: one encoding pass instead of two,
+ * and no second layer of escapes (the 10k bench's compare data: 16.9 → 16.2 MB). Only for values whose object keys
+ * are all names this code chose (never user text): user text as a key could be `__proto__`, which a literal turns
+ * into the object's prototype. User text as a value is safe: the JSON of a string is a JavaScript string literal, and
  * `jsonForScript` escapes what could end the script or the line.
  */
 export function dataLiteral(name: string, value: unknown): string {
