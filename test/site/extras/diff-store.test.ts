@@ -28,7 +28,7 @@ describe("DiffStore", () => {
       const rendered = Array.from({ length: 20 }, (_, i) => ({ previousId: `p${i}`, currentId: `c${i}`, html: `<p>${"é".repeat(100 * i)}</p>\u2028` }));
       for (const d of rendered) store.putRendered(d);
       const held = (store as unknown as { rendered: Map<string, unknown> }).rendered.size;
-      // 1000 bytes hold the first three (16 + 216 + 416 bytes of UTF-16).
+      // 1000 bytes hold the first three (10 + 210 + 410 bytes of UTF-8: "é" is two, U+2028 three).
       expect(held).toBe(memory === 0 ? 0 : memory === 1000 ? 3 : 20);
       for (const d of [...rendered].reverse()) expect(store.get(d.currentId)).toEqual(d);
       store.close();
