@@ -1,5 +1,5 @@
 /** Folders inside the store: made and checked without ever following a symlink, and safe against a racing delete. */
-import { promises as fs } from "node:fs";
+import { lstatSync, promises as fs, readdirSync, type Stats } from "node:fs";
 import { UnsafePathError } from "../errors.js";
 
 /** How often a folder that another process removes under us is made again before giving up. */
@@ -37,10 +37,23 @@ export async function makeRealDir(dir: string, root: string): Promise<void> {
 
 /** Why a folder inside the store cannot be used (a symlink, not a folder), or null (also when it is missing). */
 export async function dirProblem(dir: string): Promise<string | null> {
-  const stat = await fs.lstat(dir).catch(() => undefined);
+  return folderProblem(await fs.lstat(dir).catch(() => undefined));
+}
+
+/** `dirProblem` of a folder's lstat (undefined: it could not be had). */
+export function folderProblem(stat: Stats | undefined): string | null {
   if (stat?.isSymbolicLink()) return "a folder inside the store is a symbolic link";
   if (stat && !stat.isDirectory()) return "not a folder";
   return null;
+}
+
+/** A folder's lstat, or undefined when it cannot be had (as `dirProblem` sees it). */
+export function lstatOrUndefined(dir: string): Stats | undefined {
+  try {
+    return lstatSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function assertRealDir(dir: string): Promise<void> {
@@ -52,6 +65,16 @@ export async function assertRealDir(dir: string): Promise<void> {
 export async function readDirOrEmpty(dir: string) {
   try {
     return await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return [];
+    throw err;
+  }
+}
+
+/** `readDirOrEmpty` without the event loop. */
+export function readDirOrEmptySync(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     if (isErrno(err, "ENOENT") || isErrno(err, "ENOTDIR")) return [];
     throw err;

@@ -1,12 +1,14 @@
 /** The file-system backend: `.artifacts/<key>/<timestamp>.json`, atomic publishes, checked reads. */
 import { randomBytes } from "node:crypto";
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync, constants as fsc } from "node:fs";
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync, constants as fsc, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
 import { InvalidRecordError, UnsafePathError } from "../errors.js";
 import { DEFAULT_LIMITS, type ArtifactDraft, type ArtifactRecord, type Limits, type RunRecord } from "../types.js";
 import type { Attachment, ProblemSink, StoreBackend } from "./backend.js";
 import { assertKey, assertRunId, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
-import { REMAKE_ATTEMPTS, assertRealDir, dirProblem, isErrno, makeRealDir, readDirOrEmpty } from "./folders.js";
+import {
+  REMAKE_ATTEMPTS, assertRealDir, dirProblem, folderProblem, isErrno, lstatOrUndefined, makeRealDir, readDirOrEmpty, readDirOrEmptySync,
+} from "./folders.js";
 import { checkRunRecord, checkVersionFile, parseJson } from "./validate.js";
 
 export const UNKEYED_DIR = "_unkeyed";
@@ -79,7 +81,27 @@ export class FsStore implements StoreBackend {
       report?.({ path: this.rel(key ?? UNKEYED_DIR), reason: `${folderProblem}; refused` });
       return [];
     }
-    const entries = await readDirOrEmpty(dir);
+    return this.versionNames(key, await readDirOrEmpty(dir), report);
+  }
+
+  /**
+   * `listVersions` without the event loop, with the folder's lstat (the site's reader reads every file of a key
+   * synchronously and checks the folder once for them all: two thread-pool round trips a key less).
+   */
+  listVersionsSync(key: string | null, report?: ProblemSink): { names: string[]; folder: Stats | undefined } {
+    const dir = this.keyDir(key);
+    const problem = folderProblem(lstatOrUndefined(dir));
+    if (problem) {
+      report?.({ path: this.rel(key ?? UNKEYED_DIR), reason: `${problem}; refused` });
+      return { names: [], folder: undefined };
+    }
+    const names = this.versionNames(key, readDirOrEmptySync(dir), report);
+    // Taken again after the listing, as the last look before the files are read (see readRecordSync).
+    return { names, folder: lstatOrUndefined(dir) };
+  }
+
+  /** The version files among a key folder's entries, sorted; the rest reported. */
+  private versionNames(key: string | null, entries: Dirent[], report?: ProblemSink): string[] {
     const names: string[] = [];
     for (const entry of entries) {
       if (!entry.name.endsWith(".json")) continue; // attached images live beside the versions
