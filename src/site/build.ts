@@ -270,6 +270,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     }
     writer.writeSync(SEARCH_PAGE, renderSearchPage(model.title, renderer.templatesDir));
     cache?.forgetFiles();
+    // The pack is the next build's cache: its held fragments go to disk while the site is settled and stamped.
+    if (cache) pack.writeBehind();
     await writer.commit();
     if (cache) {
       const site = treeStamp(writer.out, "", (rel, s) => {
@@ -282,6 +284,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       });
       const snapshot = storeStamp === undefined || site === undefined ? undefined
         : { store: storeStamp, site, pages: model.pages.length, files: writer.count, problems };
+      await pack.settle();
       cache.save(fragments, files, snapshot);
     }
     return { pages: model.pages.length, files: writer.count, problems, durationMs: performance.now() - started, reused, unchanged: false };

@@ -135,6 +135,16 @@ export class FragmentPack {
     return { pack, entries: moved };
   }
 
+  /** Starts writing the fragments held in memory in the background (see AppendFile.writeBehind). */
+  writeBehind(): void {
+    this.bytes.writeBehind();
+  }
+
+  /** Waits for `writeBehind`'s write and throws what it failed with. */
+  settle(): Promise<void> {
+    return this.bytes.settle();
+  }
+
   /** Writes what is pending and closes the file. */
   close(): void {
     this.bytes.close();

@@ -76,6 +76,43 @@ describe("AppendFile", () => {
     big.discard();
   });
 
+  it("writes its held runs in the background, serving reads from memory meanwhile; closing waits for it", async () => {
+    const file = path.join(dir, "f.bin");
+    const all = runs(12);
+    const f = new AppendFile(openSync(file, "w+"), 0, 64 << 20);
+    const at = all.map((bytes) => f.append(bytes));
+    f.writeBehind();
+    f.writeBehind(); // a second call while the first runs starts nothing
+    all.forEach((bytes, i) => expect(f.read(at[i]!, bytes.length)!.equals(bytes)).toBe(true));
+    await f.settle();
+    expect(readFileSync(file).equals(Buffer.concat(all))).toBe(true);
+    // More appended after the background write: close writes those too.
+    const more = runs(3);
+    for (const bytes of more) f.append(bytes);
+    f.close();
+    expect(readFileSync(file).equals(Buffer.concat([...all, ...more]))).toBe(true);
+
+    // Closed (or discarded) while the background write is under way: the file is closed once it ends, complete.
+    for (const end of ["close", "discard"] as const) {
+      const g = new AppendFile(openSync(file, "w+"), 0, 64 << 20);
+      for (const bytes of all) g.append(bytes);
+      g.writeBehind();
+      g[end]();
+      await g.settle();
+      expect(readFileSync(file).equals(Buffer.concat(all)), end).toBe(true);
+    }
+  });
+
+  it("throws a failed background write from settle", async () => {
+    const file = path.join(dir, "f.bin");
+    writeFileSync(file, "");
+    const f = new AppendFile(openSync(file, "r"), 0, 64 << 20);
+    f.append(Buffer.from("x".repeat(2 << 20)));
+    f.writeBehind();
+    await expect(f.settle()).rejects.toMatchObject({ code: "EBADF" });
+    f.discard();
+  });
+
   it("appends after the bytes it keeps, reading those from the file", () => {
     const file = path.join(dir, "f.bin");
     let fd = openSync(file, "w+");
