@@ -91,6 +91,12 @@ export interface ThreadData {
   shareBelow: number;
   /** Started ahead (`startReader`): waits for `{ go: true }` before it reads anything. */
   gated?: boolean;
+  /**
+   * Characters the caller has taken so far (a BigInt64Array's one element, added to with Atomics): the thread reads
+   * it synchronously. An answer by message alone reached the thread only when its loop yielded, which a synchronous
+   * read seldom does, so it saw the caller as far behind and left it nothing to render (the caller then sat idle).
+   */
+  taken: SharedArrayBuffer;
 }
 
 /**
@@ -100,12 +106,14 @@ export interface ThreadData {
  */
 export class EarlyReader {
   readonly worker: Worker;
+  readonly data: ThreadData;
   private failure: unknown;
   private taken = false;
   private readonly onFailure = (err: unknown) => (this.failure ??= err);
   private readonly onExit = () => (this.failure ??= new Error("The site's reader thread stopped."));
 
   constructor(data: ThreadData) {
+    this.data = data;
     this.worker = startWorker(data);
     // Until taken it must not keep the process alive (a build that fails before its stream never takes it).
     this.worker.unref();
@@ -147,7 +155,7 @@ export function startReader(dir: string, options: Omit<RenderedReadOptions, "rep
 function threadData(dir: string, options: Omit<RenderedReadOptions, "report">): ThreadData {
   return {
     dir, templatesDir: options.renderer.templatesDir, known: [...(options.known ?? [])], maxAhead: options.maxAhead ?? MAX_AHEAD,
-    shareBelow: options.shareBelow ?? SHARE_BELOW,
+    shareBelow: options.shareBelow ?? SHARE_BELOW, taken: new SharedArrayBuffer(8),
     ...(options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize }),
   };
 }
@@ -161,8 +169,10 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
   if (!options.reader && !useThread(dir, options)) {
     return streamStore(dir, options, (r) => onRecord({ ...r, key: fragmentKey(r.hash, r.imagePath), render: () => renderer.renderArtifact(r.record, r.imagePath) }));
   }
-  const worker = options.reader ? options.reader.take() : startWorker(threadData(dir, options));
+  const data = options.reader?.data ?? threadData(dir, options);
+  const worker = options.reader ? options.reader.take() : startWorker(data);
   if (options.reader) worker.postMessage({ go: true });
+  const taken = new BigInt64Array(data.taken);
   return new Promise<StreamedStore>((resolve, reject) => {
     let settled = false;
     const finish = (err: unknown, result?: StreamedStore) => {
@@ -194,6 +204,8 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
               : () => renderer.renderArtifact(record, imagePath);
             onRecord({ record, hash, source, text, key, render, ...(imagePath === undefined ? {} : { imagePath }), ...(diff === undefined ? {} : { diff }) });
           }
+          Atomics.add(taken, 0, BigInt(msg.size));
+          // Also by message, to wake the thread when it waits for the caller (see MAX_AHEAD).
           worker.postMessage(msg.size);
         } else if ("done" in msg) {
           const images = msg.done.images.map((i) => ({ path: i.path, bytes: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength) }));

@@ -17,7 +17,8 @@ const BATCH_ITEMS = 64;
 const BATCH_CHARS = 256 * 1024;
 
 const port = parentPort!;
-const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow, gated } = workerData as ThreadData;
+const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow, gated, taken } = workerData as ThreadData;
+const takenCount = new BigInt64Array(taken);
 const renderer = new SiteRenderer({ templatesDir });
 // Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
 const skip = new Set(known);
@@ -26,7 +27,9 @@ let batch: ThreadItem[] = [];
 let batchChars = 0;
 // The packed fragments' buffers, moved with the batch.
 let transfer: ArrayBuffer[] = [];
-let ahead = 0;
+/** Characters posted; minus what the main thread has taken, how far ahead this thread is. */
+let posted = 0;
+const ahead = () => posted - Number(Atomics.load(takenCount, 0));
 let wake: (() => void) | undefined;
 // Started ahead (EarlyReader), it reads nothing before the main thread says go.
 let go: (() => void) | undefined;
@@ -36,7 +39,7 @@ port.on("message", (msg: number | { go: true }) => {
     go?.();
     return;
   }
-  ahead -= msg;
+  // The count is in `taken` already: the message only wakes a wait.
   wake?.();
 });
 
@@ -44,7 +47,7 @@ const post = (msg: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMess
 const flush = () => {
   if (batch.length === 0) return;
   post({ items: batch, size: batchChars }, transfer);
-  ahead += batchChars;
+  posted += batchChars;
   batch = [];
   transfer = [];
   batchChars = 0;
@@ -68,7 +71,7 @@ try {
     // Work sharing: when the main thread has less than `shareBelow` characters waiting it would soon sit idle, so
     // the record goes over unrendered and without its diff, and the main thread does both (the same bytes either
     // way). On a cached rebuild, with no fragment to render, that leaves most diffs to the main thread too.
-    const share = ahead < shareBelow;
+    const share = ahead() < shareBelow;
     if (!skip.has(key) && !share) {
       try {
         packed = packArtifact(renderer.renderArtifact(record, imagePath));
@@ -92,7 +95,7 @@ try {
     }
     const item = { text, hash, source, key, ...(imagePath === undefined ? {} : { imagePath }), ...(packed ? { packed } : {}), ...(error === undefined ? {} : { error }), ...(diff ? { diff } : {}) };
     add(item, text.length + (packed?.bytes.length ?? 0) + diffChars);
-    while (ahead > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
+    while (ahead() > maxAhead) await new Promise<void>((resolve) => (wake = resolve));
   });
   flush();
   // Each image's bytes in a buffer of its own, moved rather than copied.

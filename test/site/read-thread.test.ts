@@ -99,6 +99,23 @@ describe("streamRendered", () => {
     for (const [, , a, b] of rendered.renders) if (a !== undefined) expect(a).toBe(b);
   });
 
+  it("sees the caller take each batch while it reads without a pause, and shares the rendering again", async () => {
+    const dir = path.join(base, "store");
+    const store = openStore(dir);
+    const body = Array.from({ length: 60 }, (_, i) => `- item **${i}** with [a link](https://example.com/${i}) and \`code\``).join("\n");
+    for (let k = 0; k < 4; k++) {
+      for (let v = 0; v < 100; v++) await store.createMarkdownArtifact({ key: `k-${k}`, markdown: `# ${k}.${v}\n\n${body}` });
+    }
+    // Shared only while the caller has taken everything handed over. The thread reads synchronously, so a count
+    // of what the caller took that came by message alone would not reach it: after its first batch (64 records at
+    // most) it would render everything itself.
+    const got = await stream(dir, "always", { shareBelow: 1 });
+    expect(got.renders).toHaveLength(400);
+    const shared = got.renders.filter(([, , a, b]) => a !== b).length;
+    expect(shared).toBeGreaterThan(80);
+    expect(shared).toBeLessThan(400);
+  });
+
   it("leaves known fragments to the caller, who renders them here if asked", async () => {
     const dir = path.join(FIXTURES, "demo");
     const first = await stream(dir, "always");
