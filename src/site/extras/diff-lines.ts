@@ -86,12 +86,19 @@ function myers(a: readonly string[], b: readonly string[], maxWork: number): Lin
   const max = n + m;
   const offset = max + 1;
   const v = new Int32Array(2 * max + 3);
-  // trace[d] is v before step d, for k in [-d-1, d+1] (index k + d + 1).
-  const trace: Int32Array[] = [];
+  // The trace: v before step d, for k in [-d-1, d+1], at trace[d * (d + 2) + k + d + 1] (step d's band starts after
+  // the bands of 2i + 3 entries of the steps before it). One buffer grown by doubling, not an array per step.
+  let trace = new Int32Array(Math.min(1024, (max + 1) * (max + 3)));
   let work = 0;
   let found = -1;
   outer: for (let d = 0; d <= max; d++) {
-    trace.push(v.slice(offset - d - 1, offset + d + 2));
+    const band = d * (d + 2);
+    if (band + 2 * d + 3 > trace.length) {
+      const bigger = new Int32Array(Math.max(trace.length * 2, band + 2 * d + 3));
+      bigger.set(trace);
+      trace = bigger;
+    }
+    trace.set(v.subarray(offset - d - 1, offset + d + 2), band);
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
@@ -105,8 +112,8 @@ function myers(a: readonly string[], b: readonly string[], maxWork: number): Lin
   const ops: LineOp[] = [];
   let x = n, y = m;
   for (let d = found; d >= 0; d--) {
-    const t = trace[d]!;
-    const at = (k: number) => t[k + d + 1]!;
+    const band = d * (d + 2) + d + 1;
+    const at = (k: number) => trace[band + k]!;
     const k = x - y;
     const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
     const prevX = d === 0 ? 0 : at(prevK);

@@ -39,6 +39,18 @@ describe("diffOps", () => {
       expect(ops.filter((o) => o === "same").length).toBe(lcs(a, b));
     }
   });
+  it("stays correct and minimal when the changes are many (the search's trace grows as it goes)", () => {
+    const next = rng(11);
+    for (let t = 0; t < 40; t++) {
+      const lines = (n: number) => Array.from({ length: n }, () => "abcdefgh"[Math.floor(next() * 8)]!);
+      const a = lines(40 + Math.floor(next() * 60)), b = lines(40 + Math.floor(next() * 60));
+      const ops = diffOps(a, b)!;
+      const { old, neu } = replay(a, b, ops);
+      expect(old).toEqual(a);
+      expect(neu).toEqual(b);
+      expect(ops.filter((o) => o === "same").length).toBe(lcs(a, b));
+    }
+  });
 
   it("handles empty sides and identical texts", () => {
     expect(diffOps([], [])).toEqual([]);
