@@ -9,6 +9,14 @@
 import { closeSync, readSync, write, writeSync } from "node:fs";
 
 const CHUNK = 1 << 20;
+/**
+ * Bytes read at once from the file when a read starts at most NEAR bytes after the previous one ended: the pages
+ * of a big build read fragments and diffs in about the order they were appended, and a `pread` each (100,000 of
+ * each at 100k artifacts) was ~1.3 s of the main thread. A read elsewhere (the index's latest versions) reads just
+ * its bytes.
+ */
+const READ_AHEAD = 1 << 20;
+const NEAR = 64 * 1024;
 
 export class AppendFile {
   private pending: Uint8Array[] = [];
@@ -21,6 +29,9 @@ export class AppendFile {
   /** Chunks held in memory, in order, while they fit in the budget; undefined once they did not. */
   private held: { at: number; bytes: Buffer }[] | undefined = [];
   private heldBytes = 0;
+  /** The last block read ahead from the file (see READ_AHEAD), and where the last read from the file ended. */
+  private ahead: { at: number; bytes: Buffer } | undefined;
+  private lastEnd = -1;
   /** The background write started by `writeBehind`, until it ends; the file is not closed before. */
   private behind: Promise<void> | undefined;
 
@@ -56,14 +67,32 @@ export class AppendFile {
     if (held) return held;
     // A run across two held chunks, or before the first: from the file, with everything held written first.
     if (offset + length > this.written) this.flush();
+    const a = this.ahead;
+    const near = offset >= this.lastEnd && offset - this.lastEnd <= NEAR;
+    this.lastEnd = offset + length;
+    if (a && offset >= a.at && offset + length <= a.at + a.bytes.length) return a.bytes.subarray(offset - a.at, offset - a.at + length);
+    if (near && length < READ_AHEAD && offset + length <= this.written) {
+      // Bytes before `written` are in the file for good: the file only grows.
+      const block = this.readAt(offset, Math.min(READ_AHEAD, this.written - offset));
+      if (block.length >= length) {
+        this.ahead = { at: offset, bytes: block };
+        return block.subarray(0, length);
+      }
+    }
+    const buf = this.readAt(offset, length);
+    return buf.length === length ? buf : undefined;
+  }
+
+  /** Up to `length` bytes at `offset` (fewer where the file ends). */
+  private readAt(offset: number, length: number): Buffer {
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, offset + done);
-      if (n === 0) return undefined;
+      if (n === 0) break;
       done += n;
     }
-    return buf;
+    return done === length ? buf : buf.subarray(0, done);
   }
 
   /** Writes everything appended to the file (what is held stays held for reads). */

@@ -113,6 +113,24 @@ describe("AppendFile", () => {
     f.discard();
   });
 
+  it("reads ahead from the file for reads in append order, and gives the same bytes in any order", () => {
+    const file = path.join(dir, "f.bin");
+    const f = new AppendFile(openSync(file, "w+"), 0, 0);
+    const all = runs(80);
+    const at = all.map((bytes) => f.append(bytes));
+    f.flush();
+    const check = (i: number) => expect(f.read(at[i]!, all[i]!.length)!.equals(all[i]!), `run ${i}`).toBe(true);
+    const next = ((seed) => () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % all.length)(3);
+    // In order (read ahead, runs spanning a block's end included), backwards, at random, and in order again.
+    for (let i = 0; i < all.length; i++) check(i);
+    for (let i = all.length - 1; i >= 0; i--) check(i);
+    for (let n = 0; n < 200; n++) check(next());
+    for (let i = 0; i < all.length; i++) check(i);
+    // A read past the end still finds nothing.
+    expect(f.read(f.end - 1, 2)).toBeUndefined();
+    f.close();
+  });
+
   it("appends after the bytes it keeps, reading those from the file", () => {
     const file = path.join(dir, "f.bin");
     let fd = openSync(file, "w+");

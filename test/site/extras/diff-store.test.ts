@@ -22,15 +22,19 @@ describe("DiffStore", () => {
     expect(existsSync(dir)).toBe(false);
     expect(store.get(diffs[0]!.currentId)).toBeUndefined();
   });
-  it("keeps rendered diffs as they are up to its memory budget, and the rest in its file, each given back", () => {
+  it("gives back rendered diffs and JSON ones, interleaved, held in memory or from its file", () => {
     for (const memory of [0, 1000, undefined]) {
       const store = new DiffStore(memory);
-      const rendered = Array.from({ length: 20 }, (_, i) => ({ previousId: `p${i}`, currentId: `c${i}`, html: `<p>${"é".repeat(100 * i)}</p>\u2028` }));
-      for (const d of rendered) store.putRendered(d);
-      const held = (store as unknown as { rendered: Map<string, unknown> }).rendered.size;
-      // 1000 bytes hold the first three (10 + 210 + 410 bytes of UTF-8: "é" is two, U+2028 three).
-      expect(held).toBe(memory === 0 ? 0 : memory === 1000 ? 3 : 20);
+      const rendered = Array.from({ length: 20 }, (_, i) => ({
+        previousId: i === 7 ? "odd\nid" : `p${i}`, currentId: `c${i}`, html: `<p>${"é".repeat(100 * i)}\n{"R":1}</p>\u2028`,
+      }));
+      const json = rendered.map((_, i) => diffVersions(record("markdown", `R\n${i}`), record("markdown", `{\n${i + 1}`)));
+      rendered.forEach((d, i) => {
+        store.putRendered(d);
+        store.put(json[i]!);
+      });
       for (const d of [...rendered].reverse()) expect(store.get(d.currentId)).toEqual(d);
+      for (const d of json) expect(store.get(d.currentId)).toEqual(d);
       store.close();
       expect(store.get("c1")).toBeUndefined();
     }
