@@ -174,7 +174,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const previous = cache?.previous;
     const fragments = new Map<string, FragmentEntry>();
     const entryOf = new Map<string, FragmentEntry>();
-    const hashOf = new WeakMap<ArtifactRecord, string>();
+    const hashOf = new Map<ArtifactRecord, string>();
     const records: ArtifactRecord[] = [];
     const renderProblems: StoreProblem[] = [];
     const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff }) => {

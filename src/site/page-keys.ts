@@ -9,7 +9,7 @@ import type { Page, SiteModel } from "./model.js";
 import { KEY_PAGE_VERSIONS } from "./paths.js";
 
 export class PageKeys {
-  private readonly digests = new WeakMap<object, string>();
+  private readonly digests = new Map<object, string>();
   private readonly prefix: string;
 
   /** `recordHash` gives the content hash (fragment key) of every record of the model. */
