@@ -90,20 +90,43 @@ export function siteSalt(templatesDir: string, version = packageVersion()): stri
  */
 export function treeStamp(root: string, extra = "", onFile?: (rel: string, stat: Stats) => void): string | undefined {
   const h = createHash("sha1").update(`${extra}\0`);
+  // A folder's names go to the hash as one string and its files' numbers as one run of float64s: a hash update
+  // and five number-to-text conversions per file were most of a walk that 100,000 files make ~0.5 s long.
+  let nums = new Float64Array(5 * 256);
   const walk = (dir: string, rel: string): void => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let names = "";
+    let n = 0;
+    const flush = () => {
+      h.update(names);
+      names = "";
+      if (n > 0) h.update(new Uint8Array(nums.buffer, 0, n * 8));
+      n = 0;
+    };
     for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
+      const abs = `${dir}/${entry.name}`;
       const name = rel === "" ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
-        h.update(`${name}\0d\n`);
+        names += `${name}\0d\n`;
+        flush();
         walk(abs, name);
         continue;
       }
       const s = lstatSync(abs);
       onFile?.(name, s);
-      h.update(`${name}\0${s.mode}\0${s.size}\0${s.mtimeMs}\0${s.ctimeMs}\0${s.ino}\n`);
+      names += `${name}\0f\n`;
+      if (n + 5 > nums.length) {
+        const more = new Float64Array(nums.length * 2);
+        more.set(nums);
+        nums = more;
+      }
+      nums[n++] = s.mode;
+      nums[n++] = s.size;
+      nums[n++] = s.mtimeMs;
+      nums[n++] = s.ctimeMs;
+      nums[n++] = s.ino;
     }
+    flush();
   };
   try {
     if (!lstatSync(root).isDirectory()) return undefined;
