@@ -41,6 +41,12 @@ const BATCH_FILES = 64;
 const BATCH_BYTES = 256 * 1024;
 /** Returned buffers kept for reuse: enough for the batches in flight at the largest backlog write.ts allows. */
 const SPARE_BUFFERS = 64;
+/**
+ * A batch's buffer: its characters and some room, as a page's UTF-8 is about as long as its text. A batch that
+ * needs more (multi-byte text, a big file) grows its own buffer; the spares stay this size. Sized for the worst case
+ * (3 bytes a character), 64 spares were 48 MB of a big build's peak RSS once the writer had fallen behind.
+ */
+const BUFFER_BYTES = BATCH_BYTES + 64 * 1024;
 
 type Pending = { abs: string; data: string | Uint8Array | null };
 
@@ -62,7 +68,7 @@ export class WritePool {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.on("message", (msg: { id: number; bytes: ArrayBuffer; error?: { message: string; code?: string } }) => {
       // The batch's buffer comes back, to carry a later batch: no buffer is left for a collector to find.
-      if (this.spare.length < SPARE_BUFFERS) this.spare.push(msg.bytes);
+      if (this.spare.length < SPARE_BUFFERS && msg.bytes.byteLength === BUFFER_BYTES) this.spare.push(msg.bytes);
       this.queuedBytes -= this.inFlight.get(msg.id)!;
       this.inFlight.delete(msg.id);
       if (msg.error && !this.failure) this.failure = Object.assign(new Error(msg.error.message), { code: msg.error.code });
@@ -113,18 +119,29 @@ export class WritePool {
     // Every file's bytes in one buffer that is moved to the thread and back, never copied nor freed: pages sent as
     // strings piled up in the thread's heap, and buffers freed there waited for its rare collections (the 100k
     // store's peak RSS was 540 MB with the thread, 404 MB without).
-    // Room for the worst case (3 UTF-8 bytes per UTF-16 unit), so each page is encoded once, straight into the
-    // buffer: measuring it first (Buffer.byteLength) flattened and walked every page twice, 0.16 s on the 10k bench.
-    let room = 0;
-    for (const f of files) room += typeof f.data === "string" ? f.data.length * 3 : f.data!.length;
-    let buffer = this.spare.pop();
-    if (!buffer || buffer.byteLength < room) buffer = new ArrayBuffer(Math.max(room, BATCH_BYTES * 3));
-    const view = new Uint8Array(buffer);
+    let buffer = this.spare.pop() ?? new ArrayBuffer(BUFFER_BYTES);
+    let view = new Uint8Array(buffer);
     let at = 0;
+    /** A bigger buffer with the bytes so far, when the next `need` bytes do not fit. */
+    const grow = (need: number) => {
+      buffer = new ArrayBuffer(Math.max(view.length * 2, at + need));
+      const bigger = new Uint8Array(buffer);
+      bigger.set(view.subarray(0, at));
+      view = bigger;
+    };
     const list = files.map((f) => {
       const start = at;
-      if (typeof f.data === "string") at += encoder.encodeInto(f.data, view.subarray(at)).written;
-      else {
+      if (typeof f.data === "string") {
+        // Encoded once, straight into the buffer (measuring it first, Buffer.byteLength, flattened and walked every
+        // page twice: 0.16 s on the 10k bench); where it did not fit, again into a buffer with room for the worst case.
+        let done = encoder.encodeInto(f.data, view.subarray(at));
+        if (done.read < f.data.length) {
+          grow(f.data.length * 3);
+          done = encoder.encodeInto(f.data, view.subarray(at));
+        }
+        at += done.written;
+      } else {
+        if (at + f.data!.length > view.length) grow(f.data!.length);
         view.set(f.data!, at);
         at += f.data!.length;
       }

@@ -35,6 +35,25 @@ describe("SiteWriter with a writer thread", () => {
     }
   });
 
+  it("writes files that outgrow a batch's buffer: long multi-byte text and big byte files, among small ones", async () => {
+    const out = path.join(base, "site");
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 1, big: true });
+    const content = (i: number): string | Uint8Array =>
+      i % 5 === 0 ? `${i}:${"€😀".repeat(30_000 + i)}` // ~300 KB of 3- and 4-byte characters
+        : i % 5 === 1 ? new Uint8Array(400_000 + i).fill(i % 251)
+          : `small ${i} é`;
+    for (let i = 0; i < 60; i++) {
+      writer.writeSync(`f/${i}.bin`, content(i));
+      await writer.keepUp();
+    }
+    await writer.commit();
+    for (let i = 0; i < 60; i++) {
+      const want = content(i);
+      const got = await fs.readFile(path.join(out, `f/${i}.bin`));
+      expect(got.equals(Buffer.from(typeof want === "string" ? Buffer.from(want, "utf8") : want)), `file ${i}`).toBe(true);
+    }
+  });
+
   it("a path claimed twice fails the commit (as without the thread), and abort leaves nothing behind", async () => {
     const out = path.join(base, "site");
     const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 2 });
