@@ -3,7 +3,7 @@
  * end: a failed build leaves the previous site intact and no stale file survives (DESIGN §4).
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, promises as fs, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, promises as fs, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BuildError, UnsafePathError } from "../errors.js";
@@ -238,7 +238,9 @@ export class SiteWriter {
       if (moved) await fs.rename(old, this.out).catch(() => undefined);
       throw err;
     }
-    if (moved) await fs.rm(old, { recursive: true, force: true });
+    // Synchronously: `fs.rm` starts a promise per entry of a folder at once, and on a 100k site (103,000 files in
+    // artifacts/) that was the peak of a rebuild's memory (a 100k rebuild after a touch: 551 MB, 458 MB without it).
+    if (moved) rmSync(old, { recursive: true, force: true });
   }
 
   private async closePool(): Promise<void> {
