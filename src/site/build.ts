@@ -132,6 +132,13 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     return { big: counted >= THREAD_AFTER, large: counted >= LARGE_STORE };
   };
   const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: (size ??= sizeOf()).big });
+  // A large build bounds the heap's growth before it loads the previous build's manifest: loaded under V8's own rule,
+  // its garbage grew the heap early, and a 100k rebuild after a touch peaked at ~550 MB.
+  let bounded = false;
+  const previousBuild = () => {
+    if ((size ??= sizeOf()).large && !bounded) bounded = boundHeapGrowth();
+    return cache?.previous;
+  };
   // The store as this build sees it, before reading it: a file changed while the build reads makes the next build
   // miss the snapshot and build again, never the other way round.
   let storeStamp: string | undefined;
@@ -141,7 +148,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     // With no snapshot to stop early for, the reader thread loads (~0.15 s) while the store is stamped and the
     // writer made ready; it reads nothing before the stream takes it, after the stamp.
     if (cache?.hasSnapshot !== true && useThread(options.dir, streamOptions())) {
-      early = startReader(options.dir, { ...streamOptions(), known: cache?.previous?.fragments.keys() });
+      early = startReader(options.dir, { ...streamOptions(), known: previousBuild()?.fragments.keys() });
     }
     storeStamp = cache && treeStamp(options.dir, JSON.stringify([options.title ?? DEFAULT_TITLE, baseUrl ?? null, options.maxFileSize ?? null]));
     const same = cache?.unchanged(storeStamp, out);
@@ -149,6 +156,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       // Nothing the site is made of changed, and the site is as the last build left it: it is already the result.
       early?.cancel();
       cache!.release();
+      if (bounded) unboundHeapGrowth();
       for (const p of same.problems) report(p);
       options.onProgress?.(same.files, same.files);
       return { pages: same.pages, files: same.files, problems, durationMs: performance.now() - started, reused: same.files, unchanged: true };
@@ -157,6 +165,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   } catch (err) {
     early?.cancel();
     cache?.release();
+    if (bounded) unboundHeapGrowth();
     throw err;
   }
   const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
@@ -169,9 +178,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
     renderDiff: (d) => renderer.renderDiff(d),
   });
-  let bounded = false;
   try {
-    const previous = cache?.previous;
+    const previous = previousBuild();
     const fragments = new Map<string, FragmentEntry>();
     const entryOf = new Map<string, FragmentEntry>();
     const hashOf = new Map<ArtifactRecord, string>();
@@ -197,7 +205,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       // Only a cached build needs page keys; a one-shot build keeps no hash per record.
       if (cache) hashOf.set(meta, key);
       records.push(meta);
-      if (records.length === LARGE_STORE) bounded = boundHeapGrowth();
+      if (records.length === LARGE_STORE && !bounded) bounded = boundHeapGrowth();
       collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
     });
     collector.finish();

@@ -181,7 +181,7 @@ export class BuildCache {
       const manifest = readManifest(path.join(this.dir, MANIFEST), this.salt);
       this.loaded = {
         pack: new FragmentPack(path.join(this.dir, PACK), manifest?.packSize ?? 0),
-        previous: manifest && { fragments: new Map(Object.entries(manifest.fragments)), files: new Map(Object.entries(manifest.files)) },
+        previous: manifest && { fragments: mapOf(manifest.fragments), files: mapOf(manifest.files) },
       };
     }
     return this.loaded;
@@ -277,6 +277,13 @@ export class BuildCache {
     this.release();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** An object's own entries as a Map, without the array of pairs `Object.entries` makes (100,000 of them at 100k). */
+function mapOf<T>(object: Record<string, T>): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const key of Object.keys(object)) map.set(key, object[key]!);
+  return map;
 }
 
 /** Writes text to a file in chunks of about a megabyte. */
