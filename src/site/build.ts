@@ -168,18 +168,34 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (bounded) unboundHeapGrowth();
     throw err;
   }
-  const scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
-  const pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
   const { large } = size;
-  if (large) pack.writeThrough();
-  // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
-  const collector = new ExtrasCollector({
-    siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
-    emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
-    renderDiff: (d) => renderer.renderDiff(d),
-  });
+  let previous: ReturnType<typeof previousBuild>;
+  let scratch: string | undefined;
+  let pack!: FragmentPack;
+  let collector!: ExtrasCollector;
   try {
-    const previous = previousBuild();
+    // The previous build (its manifest, its pack) is loaded here, once the heap's growth is bounded.
+    previous = previousBuild();
+    scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
+    pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
+    if (large) pack.writeThrough();
+    // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
+    collector = new ExtrasCollector({
+      siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
+      emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
+      renderDiff: (d) => renderer.renderDiff(d),
+    });
+  } catch (err) {
+    await writer.abort();
+    cache?.release();
+    if (bounded) unboundHeapGrowth();
+    if (scratch) {
+      (pack as FragmentPack | undefined)?.discard();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    throw err;
+  }
+  try {
     const fragments = new Map<string, FragmentEntry>();
     const entryOf = new Map<string, FragmentEntry>();
     const hashOf = new Map<ArtifactRecord, string>();
