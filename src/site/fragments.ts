@@ -26,8 +26,8 @@ export interface PackedArtifact {
 }
 
 const encoder = new TextEncoder();
-/** Scratch room for encoding one fragment; grown when a fragment needs more. */
-let scratch = new Uint8Array(256 * 1024);
+/** Room for encoding one fragment, reused; a bigger fragment gets room of its own (none is kept that large). */
+const scratch = new Uint8Array(256 * 1024);
 
 /**
  * `artifact` serialized for the pack: a header line, the JSON of `[parts, files, ...byte lengths]`, then each
@@ -41,18 +41,18 @@ export function packArtifact(artifact: RenderedArtifact): PackedArtifact {
   strings.push(artifact.data);
   let room = 0;
   for (const str of strings) room += str.length * 3;
-  if (scratch.length < room) scratch = new Uint8Array(room);
+  const into = room <= scratch.length ? scratch : new Uint8Array(room);
   const header: number[] = [artifact.bodyParts.length, artifact.files.length];
   let at = 0;
   for (const str of strings) {
-    const { written } = encoder.encodeInto(str, scratch.subarray(at));
+    const { written } = encoder.encodeInto(str, into.subarray(at));
     header.push(written);
     at += written;
   }
   const head = encoder.encode(`${JSON.stringify(header)}\n`);
   const bytes = new Uint8Array(head.length + at);
   bytes.set(head);
-  bytes.set(scratch.subarray(0, at), head.length);
+  bytes.set(into.subarray(0, at), head.length);
   return { bytes, text: artifact.descriptionText, files: artifact.files.map((f) => f.path) };
 }
 
