@@ -37,11 +37,11 @@ export async function makeRealDir(dir: string, root: string): Promise<void> {
 
 /** Why a folder inside the store cannot be used (a symlink, not a folder), or null (also when it is missing). */
 export async function dirProblem(dir: string): Promise<string | null> {
-  return folderProblem(await fs.lstat(dir).catch(() => undefined));
+  return statProblem(await fs.lstat(dir).catch(() => undefined));
 }
 
 /** `dirProblem` of a folder's lstat (undefined: it could not be had). */
-export function folderProblem(stat: Stats | undefined): string | null {
+export function statProblem(stat: Stats | undefined): string | null {
   if (stat?.isSymbolicLink()) return "a folder inside the store is a symbolic link";
   if (stat && !stat.isDirectory()) return "not a folder";
   return null;

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type ArtifactDraft, type ArtifactRecord, type Limits, t
 import type { Attachment, ProblemSink, StoreBackend } from "./backend.js";
 import { assertKey, assertRunId, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, versionFileName } from "./rules.js";
 import {
-  REMAKE_ATTEMPTS, assertRealDir, dirProblem, folderProblem, isErrno, lstatOrUndefined, makeRealDir, readDirOrEmpty, readDirOrEmptySync,
+  REMAKE_ATTEMPTS, assertRealDir, dirProblem, isErrno, lstatOrUndefined, makeRealDir, readDirOrEmpty, readDirOrEmptySync, statProblem,
 } from "./folders.js";
 import { checkRunRecord, checkVersionFile, parseJson } from "./validate.js";
 
@@ -90,7 +90,7 @@ export class FsStore implements StoreBackend {
    */
   listVersionsSync(key: string | null, report?: ProblemSink): { names: string[]; folder: Stats | undefined } {
     const dir = this.keyDir(key);
-    const problem = folderProblem(lstatOrUndefined(dir));
+    const problem = statProblem(lstatOrUndefined(dir));
     if (problem) {
       report?.({ path: this.rel(key ?? UNKEYED_DIR), reason: `${problem}; refused` });
       return { names: [], folder: undefined };
