@@ -209,7 +209,7 @@ export class FsStore implements StoreBackend {
       if (attachedFile) await fs.rm(path.join(dir, attachedFile), { force: true });
       throw err;
     } finally {
-      await fs.rm(tmp, { force: true });
+      await removeTemp(tmp);
     }
   }
 
@@ -355,7 +355,7 @@ export class FsStore implements StoreBackend {
         }
       }
     } finally {
-      if (mode === "link") await fs.rm(tmp, { force: true });
+      if (mode === "link") await removeTemp(tmp);
     }
   }
 
@@ -388,6 +388,18 @@ export class FsStore implements StoreBackend {
     const dir = path.join(this.root, name);
     await makeRealDir(dir, this.root);
     return dir;
+  }
+}
+
+/**
+ * Removes a temp file of ours (gone already is fine). An `unlink`: `fs.rm` first looks at what it removes, a
+ * second system call per artifact written.
+ */
+async function removeTemp(tmp: string): Promise<void> {
+  try {
+    await fs.unlink(tmp);
+  } catch (err) {
+    if (!isErrno(err, "ENOENT")) throw err;
   }
 }
 
