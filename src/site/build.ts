@@ -170,6 +170,34 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   }
   const { large } = size;
   let previous: ReturnType<typeof previousBuild>;
+  const files = new Map<string, FileEntry>();
+  let reused = 0;
+  /**
+   * Takes `rel` from the previous site when it was made from `key()` and is untouched since, else writes `make()`.
+   * `key` is only called by a cached build.
+   */
+  const put = (rel: string, key: () => string, make: () => string | Uint8Array) => {
+    if (!cache) {
+      writer.writeSync(rel, make());
+      return;
+    }
+    const before = previous?.files.get(rel);
+    const k = key();
+    if (before && before[0] === k) {
+      const from = path.join(writer.out, rel);
+      const stat = lstatSync(from, { throwIfNoEntry: false });
+      if (stat?.isFile() && stat.size === before[1] && stat.mtimeMs === before[2] && stat.ino === before[3] && writer.reuse(rel, from)) {
+        files.set(rel, before);
+        reused++;
+        return;
+      }
+    }
+    // Size, mtime and inode are filled in by the walk of the published site after the swap (one lstat per file
+    // there, instead of a stat per write on the writer thread); set now so the order stays the build's.
+    files.set(rel, [k, 0, 0, 0]);
+    writer.writeSync(rel, make());
+  };
+
   let scratch: string | undefined;
   let pack!: FragmentPack;
   let collector!: ExtrasCollector;
@@ -184,6 +212,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
       emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
       renderDiff: (d) => renderer.renderDiff(d),
+      // A cached build takes a key's feed and compare data from the previous site when their content key is the same.
+      ...(cache ? { keyed: { prefix: `${salt}\0${options.title ?? DEFAULT_TITLE}\0${baseUrl ?? ""}`, put: (rel, key, make) => put(rel, () => key, make) } } : {}),
     });
   } catch (err) {
     await writer.abort();
@@ -222,7 +252,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       if (cache) hashOf.set(meta, key);
       records.push(meta);
       if (records.length === LARGE_STORE && !bounded) bounded = boundHeapGrowth();
-      collector.add(record, { descriptionText: entry.text, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
+      collector.add(record, { descriptionText: entry.text, hash: key, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
     });
     collector.finish();
     renderer.extras = collector.helpers();
@@ -239,34 +269,6 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     };
 
     const textOf = (id: string): string | undefined => entryOf.get(id)?.text;
-    const files = new Map<string, FileEntry>();
-    let reused = 0;
-    /**
-     * Takes `rel` from the previous site when it was made from `key()` and is untouched since, else writes `make()`.
-     * `key` is only called by a cached build.
-     */
-    const put = (rel: string, key: () => string, make: () => string | Uint8Array) => {
-      if (!cache) {
-        writer.writeSync(rel, make());
-        return;
-      }
-      const before = previous?.files.get(rel);
-      const k = key();
-      if (before && before[0] === k) {
-        const from = path.join(writer.out, rel);
-        const stat = lstatSync(from, { throwIfNoEntry: false });
-        if (stat?.isFile() && stat.size === before[1] && stat.mtimeMs === before[2] && stat.ino === before[3] && writer.reuse(rel, from)) {
-          files.set(rel, before);
-          reused++;
-          return;
-        }
-      }
-      // Size, mtime and inode are filled in by the walk of the published site after the swap (one lstat per file
-      // there, instead of a stat per write on the writer thread); set now so the order stays the build's.
-      files.set(rel, [k, 0, 0, 0]);
-      writer.writeSync(rel, make());
-    };
-
     const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
     const total = model.pages.length + SITE_ASSETS.length + rest.images.length + extras.length;
     let done = 0;

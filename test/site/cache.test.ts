@@ -86,6 +86,31 @@ describe("the build cache", () => {
     expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
   });
 
+  it("takes a key's feed and compare data from the previous site while what they show is the same", async () => {
+    const ino = async (out: string, rel: string) => (await fs.lstat(path.join(base, out, rel))).ino;
+    const keyed = ["keys/gtm-report/feed.xml", "keys/gtm-report/versions.js", "keys/gif/feed.xml", "keys/gif/versions.js"];
+    await build("site");
+    const cold = new Map(await Promise.all(keyed.map(async (rel) => [rel, await ino("site", rel)] as const)));
+    await touchStore();
+    await build("site");
+    // Linked from the previous site: the same files.
+    for (const rel of keyed) expect(await ino("site", rel), rel).toBe(cold.get(rel));
+    // A changed version of one key: that key's feed and compare data are made again, the other key's are not.
+    const file = await firstVersion("gtm-report");
+    const record = JSON.parse(await fs.readFile(file, "utf8")) as { data: string };
+    record.data = `${record.data}\n\nchanged for the compare data`;
+    await fs.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+    await build("site");
+    expect(await ino("site", "keys/gtm-report/versions.js")).not.toBe(cold.get("keys/gtm-report/versions.js"));
+    expect(await fs.readFile(path.join(base, "site", "keys/gtm-report/versions.js"), "utf8")).toContain("changed for the compare data");
+    for (const rel of ["keys/gif/feed.xml", "keys/gif/versions.js"]) expect(await ino("site", rel), rel).toBe(cold.get(rel));
+    // Another title or base URL: every feed is made again (they carry both), with the bytes of a cache-less build.
+    await build("site", { title: "Other", baseUrl: "https://example.com/r/" });
+    expect(await fs.readFile(path.join(base, "site", "keys/gif/feed.xml"), "utf8")).toContain("https://example.com/r/");
+    await build("plain", { cache: false, title: "Other", baseUrl: "https://example.com/r/" });
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
   it("builds again when a setting changes: another title, base URL or size cap is another site", async () => {
     await build("site");
     const retitled = await build("site", { title: "Other" });

@@ -10,6 +10,7 @@ import { CompareBuilder, compareDataName, compareScriptFile } from "./compare-da
 import { diffVersions, type RenderedDiff, type VersionDiff } from "./diff.js";
 import { DiffStore, MemoryDiffs, type DiffKeeper } from "./diff-store.js";
 import { byCreated, dataSummary, keyFeed, keyFeedPath, siteFeed } from "./feed.js";
+import { sha1 } from "../page-keys.js";
 import type { SiteFile } from "./files.js";
 import { latestApiFile, latestEntry } from "./latest-api.js";
 import { SearchIndexBuilder } from "./search-index.js";
@@ -47,6 +48,13 @@ export interface CollectorOptions {
    * page then splices it, as it does the reader thread's. Default none: diffs are kept as computed.
    */
   renderDiff?: (diff: VersionDiff) => string | undefined;
+  /**
+   * A key's feed and compare data by content key instead of `emit`, so the caller can take the file of the previous
+   * build made from the same key rather than make it again (`make` gives the text). The key is a hash of `prefix`
+   * (the build's salt and every setting the files depend on), the key's name and version count, and the content
+   * hashes of the versions the file shows (RecordInfo.hash; a key with a record that has none is emitted as usual).
+   */
+  keyed?: { prefix: string; put: (path: string, key: string, make: () => string) => void };
 }
 
 /**
@@ -64,6 +72,8 @@ export function pageDiff(previous: ArtifactRecord, current: ArtifactRecord): Ver
 export interface RecordInfo {
   /** The description as one line of plain text (the rendered one); "" when none. */
   descriptionText: string;
+  /** The record's content hash (its fragment key), for `keyed`. */
+  hash?: string;
   /** Site path of a local image. */
   imagePath?: string;
 }
@@ -97,6 +107,8 @@ interface KeyState {
   compare: CompareBuilder | SiteFile;
   /** Versions as trend input: numbers-carrying records, a stub for the rest (version numbers count them all). */
   trend: ArtifactRecord[];
+  /** Content hashes of the versions so far (for `keyed`); undefined once one had none. */
+  hashes: string[] | undefined;
 }
 
 /** A record without its data: what feeds keep of it. */
@@ -146,7 +158,7 @@ export class ExtrasCollector {
       this.endKey();
       // A key seen again after it ended (out-of-order input): its files are out; later versions get no extras.
       if (this.done.has(record.key)) return undefined;
-      this.current = { key: record.key, count: 0, previous: undefined, previousInfo: undefined, feed: [], compare: this.options.compareFile?.(record.key) ?? new CompareBuilder(record.key), trend: [] };
+      this.current = { key: record.key, count: 0, previous: undefined, previousInfo: undefined, feed: [], compare: this.options.compareFile?.(record.key) ?? new CompareBuilder(record.key), trend: [], hashes: [] };
     }
     const state = this.current!;
     state.count++;
@@ -170,6 +182,8 @@ export class ExtrasCollector {
     this.pushNewest(item);
     if (state.compare instanceof CompareBuilder) state.compare.add(record);
     state.trend.push(trendInput(record));
+    if (info.hash === undefined) state.hashes = undefined;
+    else state.hashes?.push(info.hash);
     return diff;
   }
 
@@ -187,11 +201,25 @@ export class ExtrasCollector {
     this.current = undefined;
     this.done.add(state.key);
     const latest = state.previous!;
-    const summaries = new Map(state.feed.map((f) => [f.record.id, f.summary]));
-    this.emit(keyFeed(state.key, state.feed.map((f) => f.record), {
-      siteTitle: this.options.siteTitle, ...this.base, summaryOf: (r) => summaries.get(r.id) ?? "",
-    }, state.count - state.feed.length));
-    if (state.count > 1) this.emit(state.compare instanceof CompareBuilder ? state.compare.file() : state.compare);
+    const feed = () => {
+      const summaries = new Map(state.feed.map((f) => [f.record.id, f.summary]));
+      return keyFeed(state.key, state.feed.map((f) => f.record), {
+        siteTitle: this.options.siteTitle, ...this.base, summaryOf: (r) => summaries.get(r.id) ?? "",
+      }, state.count - state.feed.length);
+    };
+    const keyed = this.options.keyed;
+    const { hashes, compare } = state;
+    if (keyed && hashes) {
+      // The feed shows the newest FEED_ENTRIES versions and numbers them from the count; compare data shows them all.
+      const of = (kind: string, shown: string[]) => sha1(`${keyed.prefix}\0${kind}\0${state.key}\0${state.count}\0${shown.join(",")}`);
+      keyed.put(keyFeedPath(state.key), of("feed", hashes.slice(-FEED_ENTRIES)), () => feed().data);
+      if (state.count > 1 && compare instanceof CompareBuilder) {
+        keyed.put(compareScriptFile(state.key), of("compare", hashes), () => compare.file().data);
+      } else if (state.count > 1) this.emit(compare as SiteFile);
+    } else {
+      this.emit(feed());
+      if (state.count > 1) this.emit(compare instanceof CompareBuilder ? compare.file() : compare);
+    }
     const series = trendSeries(state.trend);
     if (series.length) this.trends.set(state.key, series);
     const imagePaths = state.previousInfo?.imagePath ? new Map([[latest.id, state.previousInfo.imagePath]]) : undefined;
