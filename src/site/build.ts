@@ -117,6 +117,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     problems.push(p);
     options.onProblem?.(p);
   };
+  const title = options.title ?? DEFAULT_TITLE;
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
   const workers = options.workers ?? defaultWriterThreads();
   const renderer = new SiteRenderer();
@@ -150,7 +151,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (cache?.hasSnapshot !== true && useThread(options.dir, streamOptions())) {
       early = startReader(options.dir, { ...streamOptions(), known: previousBuild()?.fragments.keys() });
     }
-    storeStamp = cache && treeStamp(options.dir, JSON.stringify([options.title ?? DEFAULT_TITLE, baseUrl ?? null, options.maxFileSize ?? null]));
+    storeStamp = cache && treeStamp(options.dir, JSON.stringify([title, baseUrl ?? null, options.maxFileSize ?? null]));
     const same = cache?.unchanged(storeStamp, out);
     if (same) {
       // Nothing the site is made of changed, and the site is as the last build left it: it is already the result.
@@ -209,11 +210,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (large) pack.writeThrough();
     // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
     collector = new ExtrasCollector({
-      siteTitle: options.title ?? DEFAULT_TITLE, ...(baseUrl === undefined ? {} : { baseUrl }),
+      siteTitle: title, ...(baseUrl === undefined ? {} : { baseUrl }),
       emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
       renderDiff: (d) => renderer.renderDiff(d),
       // A cached build takes a key's feed and compare data from the previous site when their content key is the same.
-      ...(cache ? { keyed: { prefix: `${salt}\0${options.title ?? DEFAULT_TITLE}\0${baseUrl ?? ""}`, put: (rel, key, make) => put(rel, () => key, make) } } : {}),
+      ...(cache ? { keyed: { prefix: `${salt}\0${title}\0${baseUrl ?? ""}`, put: (rel, key, make) => put(rel, () => key, make) } } : {}),
     });
   } catch (err) {
     await writer.abort();
@@ -258,7 +259,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 
-    const model = buildModel({ title: options.title ?? DEFAULT_TITLE, records, runs: rest.runs, inputs: false });
+    const model = buildModel({ title, records, runs: rest.runs, inputs: false });
     // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
     const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!) : undefined;
     const runArtifactCounts = new Map<string, number>();

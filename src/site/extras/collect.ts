@@ -207,18 +207,16 @@ export class ExtrasCollector {
         siteTitle: this.options.siteTitle, ...this.base, summaryOf: (r) => summaries.get(r.id) ?? "",
       }, state.count - state.feed.length);
     };
-    const keyed = this.options.keyed;
     const { hashes, compare } = state;
-    if (keyed && hashes) {
-      // The feed shows the newest FEED_ENTRIES versions and numbers them from the count; compare data shows them all.
-      const of = (kind: string, shown: string[]) => sha1(`${keyed.prefix}\0${kind}\0${state.key}\0${state.count}\0${shown.join(",")}`);
-      keyed.put(keyFeedPath(state.key), of("feed", hashes.slice(-FEED_ENTRIES)), () => feed().data);
-      if (state.count > 1 && compare instanceof CompareBuilder) {
-        keyed.put(compareScriptFile(state.key), of("compare", hashes), () => compare.file().data);
-      } else if (state.count > 1) this.emit(compare as SiteFile);
-    } else {
-      this.emit(feed());
-      if (state.count > 1) this.emit(compare instanceof CompareBuilder ? compare.file() : compare);
+    const keyed = hashes && this.options.keyed;
+    // The feed shows the newest FEED_ENTRIES versions and numbers them from the count; compare data shows them all.
+    const keyOf = (kind: string, shown: string[]) => sha1(`${keyed!.prefix}\0${kind}\0${state.key}\0${state.count}\0${shown.join(",")}`);
+    if (keyed) keyed.put(keyFeedPath(state.key), keyOf("feed", hashes!.slice(-FEED_ENTRIES)), () => feed().data);
+    else this.emit(feed());
+    if (state.count > 1) {
+      if (!(compare instanceof CompareBuilder)) this.emit(compare);
+      else if (keyed) keyed.put(compareScriptFile(state.key), keyOf("compare", hashes!), () => compare.file().data);
+      else this.emit(compare.file());
     }
     const series = trendSeries(state.trend);
     if (series.length) this.trends.set(state.key, series);

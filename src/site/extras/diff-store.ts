@@ -21,7 +21,7 @@ export interface DiffKeeper {
   put(diff: VersionDiff): void;
   /** Keeps the diff of version `currentId` given as its JSON. */
   putJson(currentId: string, json: string): void;
-  /** Keeps a diff already rendered (no JSON round trip while it fits in memory). */
+  /** Keeps a diff already rendered to its "changes" HTML. */
   putRendered(diff: RenderedDiff): void;
   get(currentId: string): VersionDiff | RenderedDiff | undefined;
   close(): void;
