@@ -13,10 +13,10 @@ class NeedsSanitizer extends Error {}
 
 const ESCAPE_ALL: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const ENTITY_RE = /&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});/iy;
-const CODE_LANG_RE = /^[A-Za-z0-9_+#.-]{1,40}$/;
+export const CODE_LANG_RE = /^[A-Za-z0-9_+#.-]{1,40}$/;
 
 /** Escapes every character that means something in HTML text or a quoted attribute. */
-function escapeAll(text: string): string {
+export function escapeAll(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPE_ALL[c]!);
 }
 
@@ -24,7 +24,7 @@ function escapeAll(text: string): string {
  * Escapes like `escapeAll` but keeps character references that marked left in text (`&amp;`, `&lt;`): in text and
  * in non-URL attributes a reference only ever stands for one character, never for markup.
  */
-function escapeText(text: string): string {
+export function escapeText(text: string): string {
   return text.replace(/[&<>"']/g, (c, at: number) => {
     if (c !== "&") return ESCAPE_ALL[c]!;
     ENTITY_RE.lastIndex = at;
@@ -33,7 +33,7 @@ function escapeText(text: string): string {
 }
 
 /** The URL as it goes into an attribute, or null when it must not be a link; throws when unsure. */
-function safeUrl(href: string): string | null {
+export function safeUrl(href: string): string | null {
   // CommonMark decodes references in destinations and so do browsers in attributes: let the sanitizer see them.
   if (/&[#a-z0-9]+;/i.test(href)) throw new NeedsSanitizer();
   if (!isSafeUrl(href)) return null;

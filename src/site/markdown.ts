@@ -1,11 +1,14 @@
 /**
- * Markdown → safe HTML: a guard against pathological nesting, GitHub-flavoured Markdown through a private marked
- * instance, then the sanitizer. The HTML returned can be put in a page as-is.
+ * Markdown → safe HTML: a guard against pathological nesting, then the first of three paths that takes the text —
+ * the lite path for plain Markdown (markdown-lite.ts: no lexer), marked's tokens rendered safely by construction
+ * when there is no raw HTML (markdown-fast.ts), else marked's HTML through the sanitizer. All three give the same
+ * HTML for what they take; the HTML returned can be put in a page as-is.
  */
 import { Marked } from "marked";
 import { MarkdownError } from "../errors.js";
 import { inlineParts, renderTokensSafely } from "./markdown-fast.js";
 import { checkHtmlNesting, guardMarkdown } from "./markdown-guard.js";
+import { renderMarkdownLite } from "./markdown-lite.js";
 import { sanitizeHtml } from "./sanitize.js";
 
 export { MAX_HTML_NESTING, MAX_NESTING } from "./markdown-guard.js";
@@ -15,7 +18,10 @@ export { MarkdownError };
 // A private instance: plugins or options set on the global `marked` by anyone else never reach us.
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
-/** How to render: `auto` (default) takes the fast path when the Markdown has no raw HTML; `sanitizer` always sanitizes. */
+/**
+ * How to render: `auto` (default) takes the lite path for plain Markdown, else the fast path when the Markdown has
+ * no raw HTML; `sanitizer` always sanitizes.
+ */
 export interface RenderMarkdownOptions {
   /** Default `auto`. `sanitizer` exists for tests and for comparing both paths. */
   path?: "auto" | "sanitizer";
@@ -24,6 +30,10 @@ export interface RenderMarkdownOptions {
 /** GitHub-flavoured Markdown → sanitized HTML safe to put in a page as-is. Throws MarkdownError for pathological input. */
 export function renderMarkdown(markdown: string, options: RenderMarkdownOptions = {}): string {
   guardMarkdown(markdown);
+  if (options.path !== "sanitizer") {
+    const lite = renderMarkdownLite(markdown);
+    if (lite !== null) return lite;
+  }
   return guard(() => {
     const tokens = marked.lexer(markdown);
     const fast = options.path === "sanitizer" ? null : renderTokensSafely(tokens, false);
