@@ -11,13 +11,16 @@ import { isSafeUrl } from "./sanitize.js";
 /** Thrown inside the walk to give up on the fast path; never escapes this module. */
 class NeedsSanitizer extends Error {}
 
+const MARKUP = /[&<>"']/g;
+/** Tested first: most text has none of them, and a test makes no new string. */
+const MARKUP_ONE = /[&<>"']/;
 const ESCAPE_ALL: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 const ENTITY_RE = /&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});/iy;
 export const CODE_LANG_RE = /^[A-Za-z0-9_+#.-]{1,40}$/;
 
 /** Escapes every character that means something in HTML text or a quoted attribute. */
 export function escapeAll(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPE_ALL[c]!);
+  return MARKUP_ONE.test(text) ? text.replace(MARKUP, (c) => ESCAPE_ALL[c]!) : text;
 }
 
 /**
@@ -25,7 +28,8 @@ export function escapeAll(text: string): string {
  * in non-URL attributes a reference only ever stands for one character, never for markup.
  */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>"']/g, (c, at: number) => {
+  if (!MARKUP_ONE.test(text)) return text;
+  return text.replace(MARKUP, (c, at: number) => {
     if (c !== "&") return ESCAPE_ALL[c]!;
     ENTITY_RE.lastIndex = at;
     return ENTITY_RE.test(text) ? "&" : "&amp;";

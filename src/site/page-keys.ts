@@ -3,7 +3,7 @@
  * standing as the hash of its file (and of the runs it links to) and each run as the hash of its record — plus
  * the site title and the build salt. Same key, same bytes: a rebuild reuses the previous file of that page.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ArtifactRecord } from "../types.js";
 import type { Page, SiteModel } from "./model.js";
 import { KEY_PAGE_VERSIONS } from "./paths.js";
@@ -69,6 +69,7 @@ export class PageKeys {
   }
 }
 
+/** Hex SHA-1 of `text`: the one-shot `crypto.hash` (half the cost of a `createHash` object on short inputs). */
 export function sha1(text: string): string {
-  return createHash("sha1").update(text).digest("hex");
+  return hash("sha1", text, "hex");
 }

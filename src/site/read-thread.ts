@@ -7,7 +7,7 @@
  * Records come over as the text of their file (parsed again here: cheaper than a structured clone of the record),
  * fragments packed as the fragment pack stores them (moved, not copied). The thread stays at most MAX_AHEAD characters ahead of the caller, so memory stays flat.
  */
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -41,7 +41,7 @@ export type ReadThread = "auto" | "always" | "never";
 
 /** The fragment cache key of a record: the hash of its file, with its image's path for a local image. */
 export function fragmentKey(hash: string, imagePath: string | undefined): string {
-  return imagePath === undefined ? hash : createHash("sha1").update(`${hash}\0${imagePath}`).digest("hex");
+  return imagePath === undefined ? hash : digest("sha1", `${hash}\0${imagePath}`, "hex");
 }
 
 export interface RenderedRecord extends ReadRecord {

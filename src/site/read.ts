@@ -6,7 +6,7 @@
  * one and drop its body: a 100,000-artifact store never sits in memory whole, and the thread-pool round trips
  * of ~6 async calls per file (which cost more than the reading itself) are gone.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { closeSync, constants as fsc, fstatSync, openSync, promises as fs, readSync, type Stats } from "node:fs";
 import path from "node:path";
 import { sniffImage } from "../artifacts/image.js";
@@ -136,7 +136,7 @@ export function readRecordSync(
   const parsed = parseJson(text);
   const checked = parsed.ok ? checkVersionFile(parsed.value, key, name, store.limits) : parsed;
   if (!checked.ok) return { path: relPath, reason: checked.reason };
-  return { record: checked.value, hash: createHash("sha1").update(bytes).digest("hex"), text };
+  return { record: checked.value, hash: hash("sha1", bytes, "hex"), text };
 }
 
 /** Reads a file to its end: `size` is a hint (the file may have grown or shrunk since fstat). */
@@ -172,8 +172,7 @@ export async function readImage(store: FsStore, record: ArtifactRecord, source: 
     report({ path: source, reason: `image file ${JSON.stringify(data.file)} does not hold an image of type ${data.mediaType}; skipped` });
     return undefined;
   }
-  const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-  return { path: imageFile(hash, kind.extension), bytes };
+  return { path: imageFile(hash("sha256", bytes, "hex").slice(0, 16), kind.extension), bytes };
 }
 
 export function asProblem(err: unknown): StoreProblem | undefined {

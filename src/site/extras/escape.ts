@@ -20,8 +20,13 @@ export function escapeXml(text: string): string {
  */
 export function jsonForScript(value: unknown): string {
   const json = JSON.stringify(value) ?? "null";
-  return json.replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // Most data has none of them: a test is a scan, a replace with a callback is a scan and a new string.
+  return SCRIPT_UNSAFE_ONE.test(json) ? json.replace(SCRIPT_UNSAFE, (ch) => SCRIPT_ESCAPES[ch]!) : json;
 }
+
+const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/g;
+const SCRIPT_UNSAFE_ONE = /[<>&\u2028\u2029]/;
+const SCRIPT_ESCAPES: Record<string, string> = { "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029" };
 
 /** The global every data file registers into: `self.ArtifactPressData[name] = value`. */
 export const DATA_GLOBAL = "ArtifactPressData";
