@@ -154,3 +154,19 @@ describe("renderMarkdownLite", () => {
     }
   });
 });
+
+describe("renderMarkdownLite: found by review", () => {
+  it.each([
+    "*[a](`)``*``a`a`*", "[a](`)``a`a``*a*``a``", "[a](`) **`\\`** `a`", "*a *[a](`)``*``* `a`*",
+  ])("gives up on a backtick in a link destination (marked pairs it with a later one): %j", (md) => {
+    expect(renderMarkdownLite(md)).toBeNull();
+  });
+
+  it("renders many emphasis pairs in linear time", () => {
+    // Each closer used to copy all the HTML before it: 40,000 pairs took ~9 s, so this test's timeout catches it.
+    const md = `*${"a **b** ".repeat(40_000)}c*`;
+    const html = renderMarkdownLite(md);
+    expect(html).toBe(viaMarked(md));
+    expect(html!.match(/<strong>/g)).toHaveLength(40_000);
+  });
+});
