@@ -14,13 +14,13 @@ import v8 from "node:v8";
 import type { StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
 import { BuildCache, cacheBase, siteSalt, treeStamp, type FileEntry } from "./cache.js";
-import { CorruptCacheError, FragmentPack, type FragmentEntry } from "./fragments.js";
+import { CorruptCacheError, FragmentPack, type FragmentEntry, type SplicedArtifact } from "./fragments.js";
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
 import { countRecordFiles, startReader, streamRendered, THREAD_AFTER, useThread, type EarlyReader, type ReadThread } from "./read-thread.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
-import { SiteWriter, checkOut, defaultWriterThreads } from "./write.js";
+import { SiteWriter, checkOut, defaultWriterThreads, type FileData } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
 import { ExtrasCollector } from "./extras/collect.js";
 import { SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
@@ -177,7 +177,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
    * Takes `rel` from the previous site when it was made from `key()` and is untouched since, else writes `make()`.
    * `key` is only called by a cached build.
    */
-  const put = (rel: string, key: () => string, make: () => string | Uint8Array) => {
+  const put = (rel: string, key: () => string, make: () => FileData) => {
     if (!cache) {
       writer.writeSync(rel, make());
       return;
@@ -269,6 +269,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       return entry && pack.read(entry);
     };
 
+    // Pages take each artifact's HTML as the bytes the pack holds (see SiteRenderer.renderPageParts).
+    const spliced = (id: string): SplicedArtifact | undefined => {
+      const entry = entryOf.get(id);
+      return entry && pack.readSpliced(entry);
+    };
     const textOf = (id: string): string | undefined => entryOf.get(id)?.text;
     const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
     const total = model.pages.length + SITE_ASSETS.length + rest.images.length + extras.length;
@@ -290,7 +295,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       await writer.keepUp();
     }
     for (const page of model.pages) {
-      put(page.path, () => keys!.key(page, runArtifactCounts), () => renderer.renderPage(page, model, lookup, runArtifactCounts, textOf));
+      put(page.path, () => keys!.key(page, runArtifactCounts), () => renderer.renderPageParts(page, model, spliced, runArtifactCounts, textOf));
       step();
       // Let a progress bar (and a watcher's server) breathe now and then.
       if (done % 1000 === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -56,8 +56,8 @@ export function packArtifact(artifact: RenderedArtifact): PackedArtifact {
   return { bytes, text: artifact.descriptionText, files: artifact.files.map((f) => f.path) };
 }
 
-/** The artifact packed by `packArtifact`; undefined when the bytes are not one. */
-function unpackArtifact(buf: Buffer): RenderedArtifact | undefined {
+/** Where each string of a packed artifact lies in its bytes (see packArtifact); undefined when the bytes are not one. */
+function layout(buf: Buffer): { parts: number; files: number; bounds: number[] } | undefined {
   const nl = buf.indexOf(10);
   if (nl < 0) return undefined;
   let header: unknown;
@@ -69,19 +69,52 @@ function unpackArtifact(buf: Buffer): RenderedArtifact | undefined {
   if (!Array.isArray(header) || header.length < 2 || !header.every((n) => Number.isSafeInteger(n) && n >= 0)) return undefined;
   const [parts, files] = header as number[];
   if (header.length !== 2 + parts! + 2 + files! * 2 + 1) return undefined;
-  let at = nl + 1;
-  const strings: string[] = [];
+  // bounds[i], bounds[i + 1]: the i-th string's start and end.
+  const bounds = [nl + 1];
   for (let i = 2; i < header.length; i++) {
-    const end = at + (header[i] as number);
+    const end = bounds[bounds.length - 1]! + (header[i] as number);
     if (end > buf.length) return undefined;
-    strings.push(buf.toString("utf8", at, end));
-    at = end;
+    bounds.push(end);
   }
-  if (at !== buf.length) return undefined;
-  const bodyParts = strings.slice(0, parts);
+  if (bounds[bounds.length - 1] !== buf.length) return undefined;
+  return { parts: parts!, files: files!, bounds };
+}
+
+/** The artifact packed by `packArtifact`; undefined when the bytes are not one. */
+function unpackArtifact(buf: Buffer): RenderedArtifact | undefined {
+  const at = layout(buf);
+  if (!at) return undefined;
+  const { parts, files, bounds } = at;
+  const str = (i: number) => buf.toString("utf8", bounds[i], bounds[i + 1]);
+  const bodyParts: string[] = [];
+  for (let i = 0; i < parts; i++) bodyParts.push(str(i));
   const fileList: RenderedArtifact["files"] = [];
-  for (let i = 0; i < files!; i++) fileList.push({ path: strings[parts! + 2 + i * 2]!, data: strings[parts! + 3 + i * 2]! });
-  return { bodyParts, description: strings[parts!]!, descriptionText: strings[parts! + 1]!, files: fileList, data: strings[strings.length - 1]! };
+  for (let i = 0; i < files; i++) fileList.push({ path: str(parts + 2 + i * 2), data: str(parts + 3 + i * 2) });
+  return { bodyParts, description: str(parts), descriptionText: str(parts + 1), files: fileList, data: str(bounds.length - 2) };
+}
+
+/**
+ * What a page takes of an artifact when it splices bytes (SiteRenderer.renderPageParts): the body parts and the table
+ * data block as the UTF-8 the pack holds, never decoded; the description decoded, as pages may show it as text.
+ */
+export interface SplicedArtifact {
+  bodyBytes: Uint8Array[];
+  dataBytes: Uint8Array;
+  description: string;
+  descriptionText: string;
+}
+
+function spliceArtifact(buf: Buffer): SplicedArtifact | undefined {
+  const at = layout(buf);
+  if (!at) return undefined;
+  const { parts, bounds } = at;
+  const bodyBytes: Uint8Array[] = [];
+  for (let i = 0; i < parts; i++) bodyBytes.push(buf.subarray(bounds[i], bounds[i + 1]));
+  const last = bounds.length - 2;
+  return {
+    bodyBytes, dataBytes: buf.subarray(bounds[last], bounds[last + 1]),
+    description: buf.toString("utf8", bounds[parts], bounds[parts + 1]), descriptionText: buf.toString("utf8", bounds[parts + 1], bounds[parts + 2]),
+  };
 }
 
 /** Bytes of fragments appended by this build kept in memory for reading back (a 10k build appends ~36 MB). */
@@ -119,10 +152,19 @@ export class FragmentPack {
   }
 
   read(entry: FragmentEntry): RenderedArtifact {
+    return this.readAs(entry, unpackArtifact);
+  }
+
+  /** The fragment as a page splices it (see SplicedArtifact). */
+  readSpliced(entry: FragmentEntry): SplicedArtifact {
+    return this.readAs(entry, spliceArtifact);
+  }
+
+  private readAs<T>(entry: FragmentEntry, decode: (buf: Buffer) => T | undefined): T {
     if (entry.offset + entry.length > this.bytes.end) throw new CorruptCacheError(`fragment at ${entry.offset} lies past the end of ${this.file}`);
     const buf = this.bytes.read(entry.offset, entry.length);
     if (!buf) throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is cut short`);
-    const artifact = unpackArtifact(buf);
+    const artifact = decode(buf);
     if (!artifact) throw new CorruptCacheError(`fragment at ${entry.offset} of ${this.file} is not readable`);
     return artifact;
   }

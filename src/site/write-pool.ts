@@ -34,6 +34,20 @@ parentPort.on("message", ({ id, files, bytes }) => {
 });
 `;
 
+/**
+ * A file's bytes: text (written as UTF-8), bytes, or pieces of both in order — a page that splices its artifacts'
+ * HTML as the UTF-8 the fragment pack holds, never decoded to text and encoded again (see SiteRenderer.renderPageParts).
+ */
+export type FileData = string | Uint8Array | readonly (string | Uint8Array)[];
+
+/** The length of `data` in characters and bytes (as the write pool counts its backlog). */
+export function dataLength(data: FileData): number {
+  if (typeof data === "string" || data instanceof Uint8Array) return data.length;
+  let n = 0;
+  for (const piece of data) n += piece.length;
+  return n;
+}
+
 const encoder = new TextEncoder();
 
 /** Files per batch, and bytes per batch: one message per file would cost more than the write it saves. */
@@ -48,7 +62,7 @@ const SPARE_BUFFERS = 64;
  */
 const BUFFER_BYTES = BATCH_BYTES + 64 * 1024;
 
-type Pending = { abs: string; data: string | Uint8Array | null };
+type Pending = { abs: string; data: FileData | null };
 
 export class WritePool {
   private readonly worker: Worker;
@@ -90,10 +104,10 @@ export class WritePool {
   }
 
   /** Queues one file; `abs` is already checked by the caller. */
-  write(abs: string, data: string | Uint8Array): void {
+  write(abs: string, data: FileData): void {
     this.check();
     this.batch.push({ abs, data });
-    this.batchBytes += data.length;
+    this.batchBytes += dataLength(data);
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
   }
 
@@ -129,22 +143,27 @@ export class WritePool {
       bigger.set(view.subarray(0, at));
       view = bigger;
     };
-    const list = files.map((f) => {
-      const start = at;
-      if (typeof f.data === "string") {
+    const put = (piece: string | Uint8Array) => {
+      if (typeof piece === "string") {
         // Encoded once, straight into the buffer (measuring it first, Buffer.byteLength, flattened and walked every
         // page twice: 0.16 s on the 10k bench); where it did not fit, again into a buffer with room for the worst case.
-        let done = encoder.encodeInto(f.data, view.subarray(at));
-        if (done.read < f.data.length) {
-          grow(f.data.length * 3);
-          done = encoder.encodeInto(f.data, view.subarray(at));
+        let done = encoder.encodeInto(piece, view.subarray(at));
+        if (done.read < piece.length) {
+          grow(piece.length * 3);
+          done = encoder.encodeInto(piece, view.subarray(at));
         }
         at += done.written;
       } else {
-        if (at + f.data!.length > view.length) grow(f.data!.length);
-        view.set(f.data!, at);
-        at += f.data!.length;
+        if (at + piece.length > view.length) grow(piece.length);
+        view.set(piece, at);
+        at += piece.length;
       }
+    };
+    const list = files.map((f) => {
+      const start = at;
+      const data = f.data!;
+      if (typeof data === "string" || data instanceof Uint8Array) put(data);
+      else for (const piece of data) put(piece);
       f.data = null;
       return [f.abs, at - start];
     });

@@ -9,7 +9,14 @@ import path from "node:path";
 import { BuildError, UnsafePathError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
 import { inside } from "./inside.js";
-import { WritePool } from "./write-pool.js";
+import { WritePool, type FileData } from "./write-pool.js";
+
+export type { FileData };
+
+/** `data` as one value `writeFileSync` takes. */
+function whole(data: FileData): string | Uint8Array {
+  return typeof data === "string" || data instanceof Uint8Array ? data : Buffer.concat(data.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p)));
+}
 
 /** Files written on the main thread before a writer thread starts: a small site is done before it would pay. */
 const POOL_AFTER = 256;
@@ -160,7 +167,7 @@ export class SiteWriter {
    * Writes one file now. Synchronous on purpose: a page is a few kilobytes, and one thread-pool round trip per
    * open, write and close cost far more than the write itself (10× on the 10k bench).
    */
-  writeSync(rel: string, data: string | Uint8Array): void {
+  writeSync(rel: string, data: FileData): void {
     const abs = this.target(rel);
     if (this.threads > 0 && this.pools.length === 0 && this.written >= this.poolAfter) {
       this.pools = Array.from({ length: this.threads }, () => new WritePool());
@@ -172,7 +179,7 @@ export class SiteWriter {
     }
     this.ensureDir(abs);
     // "wx": the temp folder is ours and new, so an existing file means two pages claimed one path.
-    writeFileSync(abs, data, { flag: "wx" });
+    writeFileSync(abs, whole(data), { flag: "wx" });
   }
 
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */

@@ -44,6 +44,19 @@ describe("FragmentPack", () => {
     again.close();
   });
 
+  it("gives a page the body and table data as the very bytes of their UTF-8, and the description as text", () => {
+    const pack = new FragmentPack(path.join(dir, "pack"), 0);
+    const entries = artifacts.map((a) => pack.append(a));
+    for (const [i, e] of entries.entries()) {
+      const a = asWritten(artifacts[i]!);
+      const spliced = pack.readSpliced(e);
+      expect(spliced.bodyBytes.map((b) => Buffer.from(b).toString("utf8"))).toEqual(a.bodyParts);
+      expect(Buffer.from(spliced.dataBytes).toString("utf8")).toBe(a.data);
+      expect([spliced.description, spliced.descriptionText]).toEqual([a.description, a.descriptionText]);
+    }
+    pack.close();
+  });
+
   it("calls damaged bytes a corrupt cache, whatever the damage", () => {
     const file = path.join(dir, "pack");
     const pack = new FragmentPack(file, 0);
@@ -67,6 +80,7 @@ describe("FragmentPack", () => {
       closeSync(fd);
       const reopened = new FragmentPack(file, size);
       expect(() => reopened.read(entry), name).toThrow(CorruptCacheError);
+      expect(() => reopened.readSpliced(entry), name).toThrow(CorruptCacheError);
       reopened.close();
     }
     // Past the end of the pack.

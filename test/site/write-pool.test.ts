@@ -54,6 +54,17 @@ describe("SiteWriter with a writer thread", () => {
     }
   });
 
+  it.each([[0, "on this thread"], [1, "on a writer thread"]])("writes a file given as pieces of text and bytes, in order (%i threads: %s)", async (threads) => {
+    const out = path.join(base, "site");
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { threads, big: true });
+    const pieces = (i: number) => [`<p>${i} é`, new TextEncoder().encode("€😀 bytes"), "", new Uint8Array(0), `${"x".repeat(i * 97)}</p>`];
+    for (let i = 0; i < MANY; i++) writer.writeSync(`p${i}.html`, pieces(i));
+    await writer.commit();
+    for (let i = 0; i < MANY; i++) {
+      expect(await fs.readFile(path.join(out, `p${i}.html`), "utf8")).toBe(`<p>${i} é€😀 bytes${"x".repeat(i * 97)}</p>`);
+    }
+  });
+
   it("a path claimed twice fails the commit (as without the thread), and abort leaves nothing behind", async () => {
     const out = path.join(base, "site");
     const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 2 });

@@ -7,7 +7,7 @@
  */
 import type { ArtifactRecord } from "../../types.js";
 import { CompareBuilder, compareDataName, compareScriptFile } from "./compare-data.js";
-import { diffVersions, type RenderedDiff, type VersionDiff } from "./diff.js";
+import { diffVersions, type RenderedDiff, type SplicedDiff, type VersionDiff } from "./diff.js";
 import { DiffStore, MemoryDiffs, type DiffKeeper } from "./diff-store.js";
 import { byCreated, dataSummary, keyFeed, keyFeedPath, siteFeed } from "./feed.js";
 import { sha1 } from "../page-keys.js";
@@ -82,6 +82,8 @@ export interface RecordInfo {
 export interface ExtrasHelpers {
   /** `current` against `previous`, when the build saw both in a row; undefined otherwise. */
   diff(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff | RenderedDiff | undefined;
+  /** `diff`, with a rendered diff's HTML as bytes where the collector keeps it so (for pages that splice bytes). */
+  splicedDiff?(previous: ArtifactRecord, current: ArtifactRecord): VersionDiff | RenderedDiff | SplicedDiff | undefined;
   /** Trend series of a lineage (given newest first, as the key page holds it). */
   trends(versionsNewestFirst: readonly ArtifactRecord[]): TrendSeries[];
   trendSvg(series: TrendSeries, root: string): string;
@@ -248,6 +250,10 @@ export class ExtrasCollector {
     return {
       diff: (previous, current) => {
         const d = this.diffs.get(current.id);
+        return d && d.previousId === previous.id ? d : undefined;
+      },
+      splicedDiff: (previous, current) => {
+        const d = this.diffs.getSpliced ? this.diffs.getSpliced(current.id) : this.diffs.get(current.id);
         return d && d.previousId === previous.id ? d : undefined;
       },
       trends: (versions) => (versions[0]?.key ? this.trends.get(versions[0].key) ?? [] : []),

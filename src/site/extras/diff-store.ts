@@ -7,7 +7,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AppendFile } from "../append-file.js";
-import type { RenderedDiff, VersionDiff } from "./diff.js";
+import type { RenderedDiff, SplicedDiff, VersionDiff } from "./diff.js";
 
 /**
  * Parsed diffs kept: each version page reads its own diff once and a lineage page its few newest, so a second read
@@ -24,6 +24,8 @@ export interface DiffKeeper {
   /** Keeps a diff already rendered to its "changes" HTML. */
   putRendered(diff: RenderedDiff): void;
   get(currentId: string): VersionDiff | RenderedDiff | undefined;
+  /** Like `get`, with a rendered diff's HTML as the bytes it is kept as, where it is kept as bytes. */
+  getSpliced?(currentId: string): VersionDiff | RenderedDiff | SplicedDiff | undefined;
   close(): void;
 }
 
@@ -82,6 +84,11 @@ export class DiffStore implements DiffKeeper {
   }
 
   get(currentId: string): VersionDiff | RenderedDiff | undefined {
+    const d = this.getSpliced(currentId);
+    return d && "bytes" in d ? { previousId: d.previousId, currentId, html: Buffer.from(d.bytes.buffer, d.bytes.byteOffset, d.bytes.length).toString("utf8") } : d;
+  }
+
+  getSpliced(currentId: string): VersionDiff | RenderedDiff | SplicedDiff | undefined {
     const hit = this.parsed.get(currentId);
     if (hit) return hit;
     const at = this.where.get(currentId);
@@ -90,7 +97,7 @@ export class DiffStore implements DiffKeeper {
     if (!buf) throw new Error(`diff of ${JSON.stringify(currentId)} is cut short in ${JSON.stringify(this.dir)}`);
     if (buf[0] === 0x52) {
       const nl = buf.indexOf(10);
-      return { previousId: buf.toString("utf8", 1, nl), currentId, html: buf.toString("utf8", nl + 1) };
+      return { previousId: buf.toString("utf8", 1, nl), currentId, bytes: buf.subarray(nl + 1) };
     }
     const diff = JSON.parse(buf.toString("utf8")) as VersionDiff | RenderedDiff;
     if (this.parsed.size >= KEEP_PARSED) this.parsed.delete(this.parsed.keys().next().value!);

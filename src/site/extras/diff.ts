@@ -37,6 +37,13 @@ export interface RenderedDiff {
   html: string;
 }
 
+/** A rendered diff whose HTML is still the UTF-8 it was kept as, for a page that splices bytes (see DiffStore). */
+export interface SplicedDiff {
+  previousId: string;
+  currentId: string;
+  bytes: Uint8Array;
+}
+
 export interface DiffOptions {
   lines?: LineDiffOptions;
   table?: TableDiffOptions;
