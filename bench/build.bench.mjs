@@ -74,16 +74,29 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long ext4 without a journal keeps a deleted file's inode from reuse, at most (see above), and a margin. */
 const RECENTLY_DELETED_MS = 370_000;
 
-/** Removes the round folders of this or a crashed earlier run, then lets the disk finish with the removal. */
+/** When the last run removed its outputs (ms since the epoch): a run started within the window waits out the rest. */
+const REMOVED_AT = path.join(work, "rounds-removed-at");
+
+/**
+ * Removes the round folders of this or a crashed earlier run, then lets the disk finish with the removal. `wait`:
+ * before the first round, wait out the window after this removal or after the last run's (a bench started right
+ * after another ran ~2× slower for every tool).
+ */
 async function clearRounds(wait) {
   const dirs = [path.join(work, "rounds"), path.join(work, "out"), path.join(work, "cwd")].filter((d) => fs.existsSync(d));
-  if (dirs.length === 0) return;
-  log("removing the outputs of the timed rounds …");
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-  settle();
-  if (wait) {
-    log(`waiting ${Math.round(wait / 1000)} s for the file system to let the removed inodes be reused (see unusedDir) …`);
-    await sleep(wait);
+  if (dirs.length > 0) {
+    log("removing the outputs of the timed rounds …");
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    settle();
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(REMOVED_AT, `${Date.now()}\n`);
+  }
+  if (!wait) return;
+  const removedAt = Number(fs.existsSync(REMOVED_AT) ? fs.readFileSync(REMOVED_AT, "utf8") : 0) || 0;
+  const left = Math.min(wait, removedAt + wait - Date.now());
+  if (left > 0) {
+    log(`waiting ${Math.round(left / 1000)} s for the file system to let the removed inodes be reused (see unusedDir) …`);
+    await sleep(left);
   }
 }
 
