@@ -314,7 +314,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
           entry[2] = s.mtimeMs;
           entry[3] = s.ino;
         }
-      });
+      }, (rel) => writer.statOf(rel));
       const snapshot = storeStamp === undefined || site === undefined ? undefined
         : { store: storeStamp, site, pages: model.pages.length, files: writer.count, problems };
       await pack.settle();

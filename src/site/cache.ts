@@ -29,6 +29,9 @@ const LOCK = "lock";
 /** Cache folders of store/output pairs not built for this long are removed by the next build. */
 const STALE_MS = 30 * 24 * 3600 * 1000;
 
+/** What a tree stamp reads of a file (a Stats has it; so does a writer thread's `fstat`, see SiteWriter.statOf). */
+export type FileStat = Pick<Stats, "mode" | "size" | "mtimeMs" | "ctimeMs" | "ino">;
+
 /** One published file as the previous build left it: the key it was made from, and how to know it is untouched. */
 export type FileEntry = [key: string, size: number, mtimeMs: number, ino: number];
 
@@ -86,9 +89,12 @@ export function siteSalt(templatesDir: string, version = packageVersion()): stri
  * A digest of a folder tree as the file system describes it: every entry's path and type, and for all but folders
  * its size, mtime, ctime and inode (symbolic links are not followed). Any write, rename, hand edit or `touch`
  * changes it (ctime cannot be set back from user space). Undefined when the tree cannot be walked. `extra` is
- * hashed first (the build settings); `onFile` sees every file that is not a folder, by its relative path.
+ * hashed first (the build settings); `onFile` sees every file that is not a folder, by its relative path. `known`
+ * gives the numbers of files whose numbers the caller has, taken since their last change: they are not looked up.
  */
-export function treeStamp(root: string, extra = "", onFile?: (rel: string, stat: Stats) => void): string | undefined {
+export function treeStamp(
+  root: string, extra = "", onFile?: (rel: string, stat: FileStat) => void, known?: (rel: string) => FileStat | undefined,
+): string | undefined {
   const h = createHash("sha1").update(`${extra}\0`);
   // A folder's names go to the hash as one string and its files' numbers as one run of float64s: a hash update
   // and five number-to-text conversions per file were most of a walk that 100,000 files make ~0.5 s long.
@@ -112,7 +118,8 @@ export function treeStamp(root: string, extra = "", onFile?: (rel: string, stat:
         walk(abs, name);
         continue;
       }
-      const s = lstatSync(abs);
+      // A file whose numbers the writer took with `fstat` right after writing it (see `known`) is not looked up again.
+      const s = known?.(name) ?? lstatSync(abs);
       onFile?.(name, s);
       names += `${name}\0f\n`;
       if (n + 5 > nums.length) {

@@ -2,26 +2,39 @@
  * A writer thread for the site: the main thread renders while the kernel creates files (about 100 µs each, more
  * than rendering a page) on another core. Files go over in batches; the thread makes folders, writes each file
  * with "wx" (a second claim on a path is an error, as on the main thread). The first failure stops the thread and is thrown to the main thread at its next call.
+ * Each file's `fstat`, taken right after writing it, comes back with the batch: the build's stamp of the site then
+ * needs no `lstat` per file (see treeStamp's `known`).
  */
 import { Worker } from "node:worker_threads";
 
 // Plain CommonJS so one string runs the same from the TypeScript sources (tests) and from dist/.
 const WORKER_SOURCE = `
-const { mkdirSync, writeFileSync } = require("node:fs");
+const { closeSync, fstatSync, mkdirSync, openSync, writeSync } = require("node:fs");
 const path = require("node:path");
 const { parentPort } = require("node:worker_threads");
 const dirs = new Set();
 let failed = false;
 parentPort.on("message", ({ id, files, bytes }) => {
-  const reply = (msg) => parentPort.postMessage({ ...msg, bytes }, [bytes]);
+  const reply = (msg, stats) => parentPort.postMessage({ ...msg, bytes, stats }, stats ? [bytes, stats.buffer] : [bytes]);
   if (!failed) {
+    // Per file: mode, size, mtimeMs, ctimeMs, ino.
+    const stats = new Float64Array(files.length * 5);
     try {
       const all = new Uint8Array(bytes);
       let at = 0;
+      let i = 0;
       for (const [abs, length] of files) {
         const dir = path.dirname(abs);
         if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
-        writeFileSync(abs, all.subarray(at, at + length), { flag: "wx" });
+        const fd = openSync(abs, "wx");
+        try {
+          let done = 0;
+          while (done < length) done += writeSync(fd, all, at + done, length - done);
+          const s = fstatSync(fd);
+          stats[i++] = s.mode; stats[i++] = s.size; stats[i++] = s.mtimeMs; stats[i++] = s.ctimeMs; stats[i++] = s.ino;
+        } finally {
+          closeSync(fd);
+        }
         at += length;
       }
     } catch (err) {
@@ -29,6 +42,8 @@ parentPort.on("message", ({ id, files, bytes }) => {
       reply({ id, error: { message: err.message, code: err.code } });
       return;
     }
+    reply({ id }, stats);
+    return;
   }
   reply({ id });
 });
@@ -62,14 +77,17 @@ const SPARE_BUFFERS = 64;
  */
 const BUFFER_BYTES = BATCH_BYTES + 64 * 1024;
 
-type Pending = { abs: string; data: FileData | null };
+type Pending = { abs: string; rel: string; data: FileData | null };
+
+/** Receives the numbers of a batch's files as written: 5 per file (mode, size, mtimeMs, ctimeMs, ino), in order. */
+export type OnWritten = (rels: readonly string[], stats: Float64Array) => void;
 
 export class WritePool {
   private readonly worker: Worker;
   private batch: Pending[] = [];
   private batchBytes = 0;
-  /** Characters of each batch handed over and not yet written, by batch id. */
-  private readonly inFlight = new Map<number, number>();
+  /** Characters of each batch handed over and not yet written, and its files' site paths, by batch id. */
+  private readonly inFlight = new Map<number, { chars: number; rels: string[] }>();
   private nextId = 0;
   private queuedBytes = 0;
   private failure: Error | undefined;
@@ -77,14 +95,16 @@ export class WritePool {
   /** Buffers the thread handed back, for the next batches. */
   private spare: ArrayBuffer[] = [];
 
-  constructor() {
+  constructor(private readonly onWritten?: OnWritten) {
     // A small young generation: the thread only passes strings through, and a large one just holds garbage longer.
     this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    this.worker.on("message", (msg: { id: number; bytes: ArrayBuffer; error?: { message: string; code?: string } }) => {
+    this.worker.on("message", (msg: { id: number; bytes: ArrayBuffer; stats?: Float64Array; error?: { message: string; code?: string } }) => {
       // The batch's buffer comes back, to carry a later batch: no buffer is left for a collector to find.
       if (this.spare.length < SPARE_BUFFERS && msg.bytes.byteLength === BUFFER_BYTES) this.spare.push(msg.bytes);
-      this.queuedBytes -= this.inFlight.get(msg.id)!;
+      const batch = this.inFlight.get(msg.id)!;
+      this.queuedBytes -= batch.chars;
       this.inFlight.delete(msg.id);
+      if (msg.stats) this.onWritten?.(batch.rels, msg.stats);
       if (msg.error && !this.failure) this.failure = Object.assign(new Error(msg.error.message), { code: msg.error.code });
       this.wake();
     });
@@ -103,10 +123,10 @@ export class WritePool {
     return this.queuedBytes + this.batchBytes;
   }
 
-  /** Queues one file; `abs` is already checked by the caller. */
-  write(abs: string, data: FileData): void {
+  /** Queues one file; `abs` is already checked by the caller, `rel` is its site path (for `onWritten`). */
+  write(abs: string, rel: string, data: FileData): void {
     this.check();
-    this.batch.push({ abs, data });
+    this.batch.push({ abs, rel, data });
     this.batchBytes += dataLength(data);
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
   }
@@ -128,7 +148,7 @@ export class WritePool {
     if (this.batch.length === 0) return;
     const id = this.nextId++;
     const files = this.batch;
-    this.inFlight.set(id, this.batchBytes);
+    this.inFlight.set(id, { chars: this.batchBytes, rels: files.map((f) => f.rel) });
     this.queuedBytes += this.batchBytes;
     // Every file's bytes in one buffer that is moved to the thread and back, never copied nor freed: pages sent as
     // strings piled up in the thread's heap, and buffers freed there waited for its rare collections (the 100k

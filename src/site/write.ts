@@ -10,6 +10,7 @@ import { BuildError, UnsafePathError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
 import { inside } from "./inside.js";
 import { WritePool, type FileData } from "./write-pool.js";
+import type { FileStat } from "./cache.js";
 
 export type { FileData };
 
@@ -124,6 +125,13 @@ export class SiteWriter {
   private readonly threads: number;
   private readonly poolAfter: number;
   private pools: WritePool[] = [];
+  /**
+   * The numbers of each file a writer thread wrote, as it took them right after writing (see statOf): the index of
+   * its 5 numbers in `stats`, by site path.
+   */
+  private readonly statAt = new Map<string, number>();
+  private stats = new Float64Array(5 * 1024);
+  private statCount = 0;
 
   private constructor(out: string, tmp: string, threads: number, poolAfter: number) {
     this.out = out;
@@ -170,16 +178,38 @@ export class SiteWriter {
   writeSync(rel: string, data: FileData): void {
     const abs = this.target(rel);
     if (this.threads > 0 && this.pools.length === 0 && this.written >= this.poolAfter) {
-      this.pools = Array.from({ length: this.threads }, () => new WritePool());
+      this.pools = Array.from({ length: this.threads }, () => new WritePool((rels, stats) => this.keepStats(rels, stats)));
     }
     const n = this.written++;
     if (this.pools.length > 0) {
-      this.pools[n % this.pools.length]!.write(abs, data);
+      this.pools[n % this.pools.length]!.write(abs, rel, data);
       return;
     }
     this.ensureDir(abs);
     // "wx": the temp folder is ours and new, so an existing file means two pages claimed one path.
     writeFileSync(abs, whole(data), { flag: "wx" });
+  }
+
+  /**
+   * The mode, size, mtime, ctime and inode of `rel` as a writer thread left it, or undefined for a file written
+   * otherwise (on this thread, linked from the previous site, the marker). Files are never written twice, so these
+   * stay true through the swap: the site's tree stamp takes them instead of an `lstat` per file.
+   */
+  statOf(rel: string): FileStat | undefined {
+    const at = this.statAt.get(rel);
+    if (at === undefined) return undefined;
+    const s = this.stats;
+    return { mode: s[at]!, size: s[at + 1]!, mtimeMs: s[at + 2]!, ctimeMs: s[at + 3]!, ino: s[at + 4]! };
+  }
+
+  private keepStats(rels: readonly string[], stats: Float64Array): void {
+    if ((this.statCount + rels.length) * 5 > this.stats.length) {
+      const bigger = new Float64Array(Math.max(this.stats.length * 2, (this.statCount + rels.length) * 5));
+      bigger.set(this.stats.subarray(0, this.statCount * 5));
+      this.stats = bigger;
+    }
+    this.stats.set(stats, this.statCount * 5);
+    for (const rel of rels) this.statAt.set(rel, 5 * this.statCount++);
   }
 
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */

@@ -103,6 +103,10 @@ describe("buildSite with writer threads", () => {
     const threaded = await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 });
     expect(threaded.files).toBeGreaterThan(300);
     expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+    // The site's stamp took the writer threads' numbers of the files they wrote instead of looking them up: it must be
+    // what a walk of the site finds, or this rebuild would not stop early.
+    const same = await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 });
+    expect(same.unchanged).toBe(true);
     // Every store file touched, none changed: the rebuild cannot stop early and links every page from the old site.
     const later = new Date(Date.now() + 60_000);
     for (const key of await fs.readdir(dir)) {
@@ -112,5 +116,7 @@ describe("buildSite with writer threads", () => {
     expect(again.unchanged).toBe(false);
     expect(again.reused).toBeGreaterThan(300);
     expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+    // A rebuild that linked its pages from the old site (their ctime changed with the links) stamps them as they are.
+    expect((await buildSite({ dir, out: path.join(base, "two"), cacheDir, workers: 2 })).unchanged).toBe(true);
   });
 });
