@@ -16,36 +16,33 @@ const dirs = new Set();
 let failed = false;
 parentPort.on("message", ({ id, files, bytes }) => {
   const reply = (msg, stats) => parentPort.postMessage({ ...msg, bytes, stats }, stats ? [bytes, stats.buffer] : [bytes]);
-  if (!failed) {
-    // Per file: mode, size, mtimeMs, ctimeMs, ino.
-    const stats = new Float64Array(files.length * 5);
-    try {
-      const all = new Uint8Array(bytes);
-      let at = 0;
-      let i = 0;
-      for (const [abs, length] of files) {
-        const dir = path.dirname(abs);
-        if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
-        const fd = openSync(abs, "wx");
-        try {
-          let done = 0;
-          while (done < length) done += writeSync(fd, all, at + done, length - done);
-          const s = fstatSync(fd);
-          stats[i++] = s.mode; stats[i++] = s.size; stats[i++] = s.mtimeMs; stats[i++] = s.ctimeMs; stats[i++] = s.ino;
-        } finally {
-          closeSync(fd);
-        }
-        at += length;
+  // After a failure nothing more is written: batches only come back.
+  if (failed) return reply({ id });
+  // Per file: mode, size, mtimeMs, ctimeMs, ino.
+  const stats = new Float64Array(files.length * 5);
+  try {
+    const all = new Uint8Array(bytes);
+    let at = 0;
+    let i = 0;
+    for (const [abs, length] of files) {
+      const dir = path.dirname(abs);
+      if (!dirs.has(dir)) { mkdirSync(dir, { recursive: true }); dirs.add(dir); }
+      const fd = openSync(abs, "wx");
+      try {
+        let done = 0;
+        while (done < length) done += writeSync(fd, all, at + done, length - done);
+        const s = fstatSync(fd);
+        stats[i++] = s.mode; stats[i++] = s.size; stats[i++] = s.mtimeMs; stats[i++] = s.ctimeMs; stats[i++] = s.ino;
+      } finally {
+        closeSync(fd);
       }
-    } catch (err) {
-      failed = true;
-      reply({ id, error: { message: err.message, code: err.code } });
-      return;
+      at += length;
     }
-    reply({ id }, stats);
-    return;
+  } catch (err) {
+    failed = true;
+    return reply({ id, error: { message: err.message, code: err.code } });
   }
-  reply({ id });
+  reply({ id }, stats);
 });
 `;
 
