@@ -6,17 +6,16 @@
  * and the pack, and written as they come, so memory stays flat however large the store. A page whose key (see
  * page-keys.ts) is the one the previous build wrote is hard-linked from the previous site instead of rendered.
  */
-import { lstatSync, mkdtempSync, promises as fs, readdirSync, rmSync } from "node:fs";
+import { lstatSync, mkdtempSync, promises as fs, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import type { StoreProblem } from "../store/backend.js";
-import { FsStore, UNKEYED_DIR } from "../store/fs-store.js";
 import type { ArtifactRecord } from "../types.js";
 import { BuildCache, cacheBase, siteSalt, treeStamp, type FileEntry } from "./cache.js";
 import { CorruptCacheError, FragmentPack, type FragmentEntry, type SplicedArtifact } from "./fragments.js";
-import { buildModel, lineagePages, runMap, sortByCreated, unkeyedPage, type Page, type SiteModel } from "./model.js";
+import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
 import { countRecordFiles, startReader, streamRendered, THREAD_AFTER, useThread, type EarlyReader, type ReadThread } from "./read-thread.js";
@@ -133,8 +132,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const counted = countRecordFiles(options.dir, LARGE_STORE);
     return { big: counted >= THREAD_AFTER, large: counted >= LARGE_STORE };
   };
-  // The runs are read before the records (see `early` below), not after them by the stream.
-  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: (size ??= sizeOf()).big, runs: false });
+  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: (size ??= sizeOf()).big });
   // A large build bounds the heap's growth before it loads the previous build's manifest: loaded under V8's own rule,
   // its garbage grew the heap early, and a 100k rebuild after a touch peaked at ~550 MB.
   let bounded = false;
@@ -235,49 +233,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const records: ArtifactRecord[] = [];
     const shared = new Interner();
     const renderProblems: StoreProblem[] = [];
-    // The runs first: a key's pages (its lineage pages and a page per version) read nothing else beyond the key's
-    // own versions, so each key's pages are made as soon as the stream moves past it, while the reader thread goes on
-    // reading (and, the main thread being busier, renders more of the artifacts): the two cores stay busy where the
-    // pages used to follow the read on one (see BENCHMARKS.md, round 7). Their problems are reported after the
-    // records', as when the stream read them last.
-    const runProblems: StoreProblem[] = [];
-    const runList = new FsStore(options.dir, { limits: options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize } })
-      .listRunsSync((p) => runProblems.push(p));
-    const site: SiteModel = { title, runs: runMap(runList), pages: [], records: [] };
-    // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
-    const keys = cache ? new PageKeys(site, salt, (r) => hashOf.get(r)!) : undefined;
-    // Pages take each artifact's HTML as the bytes the pack holds (see SiteRenderer.renderPageParts).
-    const spliced = (id: string): SplicedArtifact | undefined => {
-      const entry = entryOf.get(id);
-      return entry && pack.readSpliced(entry);
-    };
-    const textOf = (id: string): string | undefined => entryOf.get(id)?.text;
-    renderer.extras = collector.helpers();
-    /** Pages written during the stream (by path), and the keys whose pages they are. */
-    const written = new Set<string>();
-    const writtenKeys = new Set<string>();
-    const noCounts = new Map<string, number>();
-    // Until the model gives the number of files, a progress bar counts against an estimate from the folder listings.
-    const estimate = options.onProgress ? estimateFiles(options.dir) + runList.length + SITE_ASSETS.length : 0;
-    const writeEarly = (page: Page) => {
-      put(page.path, () => keys!.key(page, noCounts), () => renderer.renderPageParts(page, site, spliced, noCounts, textOf));
-      written.add(page.path);
-      if (written.size % 100 === 0) options.onProgress?.(written.size, Math.max(estimate, written.size + 1));
-    };
-    /** The versions of the key the stream is in. */
-    let lineage: ArtifactRecord[] = [];
-    const writeLineage = () => {
-      if (lineage.length === 0) return;
-      const key = lineage[0]!.key!;
-      writtenKeys.add(key);
-      for (const page of lineagePages(key, sortByCreated(lineage), site.runs, false)) writeEarly(page);
-      lineage = [];
-    };
-    const rest = await streamRendered(options.dir, {
-      ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}),
-      // Pages written in the stream wait for a writer thread that is far behind, as the pages after it do.
-      pause: () => writer.keepUp(),
-    }, ({ record, key, source, imagePath, render, diff }) => {
+    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff }) => {
       let entry = fragments.get(key) ?? previous?.fragments.get(key);
       if (!entry) {
         let rendered: ReturnType<typeof render>;
@@ -294,38 +250,34 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       entryOf.set(record.id, entry);
       const meta = slim(record, shared);
       // Only a cached build needs page keys; a one-shot build keeps no hash per record.
-      if (cache) {
-        hashOf.set(meta, key);
-        keys!.add(meta);
-      }
+      if (cache) hashOf.set(meta, key);
       records.push(meta);
       if (records.length === LARGE_STORE && !bounded) bounded = boundHeapGrowth();
-      // The collector ends the previous key when it sees a record of another: the key's extras (trends, diffs) are
-      // complete, and so are its pages' inputs.
       collector.add(record, { descriptionText: entry.text, hash: key, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
-      if (lineage.length > 0 && lineage[0]!.key !== meta.key) writeLineage();
-      if (meta.key === null) writeEarly(unkeyedPage(meta, site.runs, false));
-      else {
-        // The stream reads a key's folder at once (streamStore): a key never comes back once left.
-        if (writtenKeys.has(meta.key)) throw new Error(`Records of key ${JSON.stringify(meta.key)} came apart in the store's order.`);
-        lineage.push(meta);
-      }
     });
     collector.finish();
-    writeLineage();
-    for (const p of runProblems) report(p);
+    renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 
-    const model = buildModel({ title, records, runs: runList, inputs: false });
+    const model = buildModel({ title, records, runs: rest.runs, inputs: false });
+    // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
+    const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!) : undefined;
     const runArtifactCounts = new Map<string, number>();
     for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
     const lookup = (id: string): RenderedArtifact | undefined => {
       const entry = entryOf.get(id);
       return entry && pack.read(entry);
     };
+
+    // Pages take each artifact's HTML as the bytes the pack holds (see SiteRenderer.renderPageParts).
+    const spliced = (id: string): SplicedArtifact | undefined => {
+      const entry = entryOf.get(id);
+      return entry && pack.readSpliced(entry);
+    };
+    const textOf = (id: string): string | undefined => entryOf.get(id)?.text;
     const extras = model.records.flatMap((r) => entryOf.get(r.id)!.files.map((file) => ({ file, record: r })));
     const total = model.pages.length + SITE_ASSETS.length + rest.images.length + extras.length;
-    let done = written.size;
+    let done = 0;
     const step = () => options.onProgress?.(++done, total);
     for (const asset of SITE_ASSETS) {
       writer.writeSync(asset, await fs.readFile(path.join(renderer.templatesDir, asset)));
@@ -343,7 +295,6 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       await writer.keepUp();
     }
     for (const page of model.pages) {
-      if (written.has(page.path)) continue;
       put(page.path, () => keys!.key(page, runArtifactCounts), () => renderer.renderPageParts(page, model, spliced, runArtifactCounts, textOf));
       step();
       // Let a progress bar (and a watcher's server) breathe now and then.
@@ -384,29 +335,6 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-}
-
-/**
- * About how many files a site of the store at `dir` has, from its folder listings: a page per record file, per key
- * and per run (counted by the caller), the index, runs and 404 pages. For a progress bar only: long tables' downloads,
- * images, the extra files and the pages of long version lists are left out.
- */
-function estimateFiles(dir: string): number {
-  // Anything unreadable counts as empty: the read proper reports it.
-  const list = (d: string) => {
-    try {
-      return readdirSync(d, { withFileTypes: true });
-    } catch {
-      return [];
-    }
-  };
-  let n = 3;
-  for (const entry of list(dir)) {
-    if (!entry.isDirectory() || entry.name.startsWith(".") || (entry.name.startsWith("_") && entry.name !== UNKEYED_DIR)) continue;
-    if (entry.name !== UNKEYED_DIR) n++;
-    for (const file of list(path.join(dir, entry.name))) if (file.name.endsWith(".json")) n++;
-  }
-  return n;
 }
 
 /**

@@ -121,7 +121,16 @@ export function buildModel(input: { title: string; records: ArtifactRecord[]; ru
   /** The inputs of a page, computed only when wanted. */
   const ins = (make: () => PageInputs): PageInputs => (want ? make() : NO_INPUTS);
 
-  const runs = runMap(input.runs);
+  const runs = new Map<string, RunRecord>();
+  // Run ids that differ only in case would share a page on a case-insensitive disk (and `index`/`Index` share
+  // runs/_index.html anywhere): the first in id order wins; the store reports the others.
+  const folded = new Set<string>();
+  for (const run of [...input.runs].sort((a, b) => cmp(a.id, b.id))) {
+    const lower = run.id.toLowerCase();
+    if (folded.has(lower)) continue;
+    folded.add(lower);
+    runs.set(run.id, run);
+  }
 
   const lineages = new Map<string, ArtifactRecord[]>();
   const unkeyed: ArtifactRecord[] = [];
@@ -154,8 +163,36 @@ export function buildModel(input: { title: string; records: ArtifactRecord[]; ru
     })),
   });
 
-  for (const key of keys) pages.push(...lineagePages(key, lineages.get(key)!, runs, want));
-  for (const record of unkeyed) pages.push(unkeyedPage(record, runs, want));
+  for (const key of keys) {
+    const versions = lineages.get(key)!;
+    const newestFirst = versions.slice().reverse();
+    const total = versions.length;
+    const count = keyPageCount(total);
+    const paging = (page: number, listed: ArtifactRecord[]): KeyPaging =>
+      ({ page, pages: count, total, newest: total - (page - 1) * KEY_PAGE_VERSIONS, oldest: total - (page - 1) * KEY_PAGE_VERSIONS - listed.length + 1 });
+    // The key page reads every version (trends cover them all) but shows the runs of the versions it lists only.
+    const first = newestFirst.slice(0, KEY_PAGE_VERSIONS);
+    pages.push({
+      kind: "key", path: keyPage(key), key, versions: newestFirst, ...(count > 1 ? { paging: paging(1, first) } : {}),
+      inputs: ins(() => ({
+        ...emptyInputs(), records: newestFirst.map((r) => r.id),
+        runs: unique(first.flatMap((r) => runIdsOf(r, runs))), keys: [key],
+      })),
+    });
+    for (let page = 2; page <= count; page++) {
+      const listed = newestFirst.slice((page - 1) * KEY_PAGE_VERSIONS, page * KEY_PAGE_VERSIONS);
+      pages.push({
+        kind: "key-versions", path: keyVersionsPage(key, page), key, versions: listed, paging: paging(page, listed),
+        // Which versions a page lists moves with every version added or deleted: the key's version list is an input.
+        inputs: ins(() => ({ ...emptyInputs(), records: listed.map((r) => r.id), runs: unique(listed.flatMap((r) => runIdsOf(r, runs))), keys: [key] })),
+      });
+    }
+    versions.forEach((record, i) => {
+      const version: VersionInfo = { record, number: i + 1, total: versions.length, previous: versions[i - 1], next: versions[i + 1] };
+      pages.push(artifactPageOf(record, version, runs, key, want));
+    });
+  }
+  for (const record of unkeyed) pages.push(artifactPageOf(record, undefined, runs, null, want));
 
   pages.push({
     kind: "runs", path: RUNS_PAGE, runs: allRuns,
@@ -175,69 +212,6 @@ export function buildModel(input: { title: string; records: ArtifactRecord[]; ru
   }
   pages.push({ kind: "404", path: NOT_FOUND_PAGE, inputs: ins(emptyInputs) });
   return { title: input.title, pages, runs, records: input.records };
-}
-
-/**
- * The runs a site shows, by id. Run ids that differ only in case would share a page on a case-insensitive disk (and
- * `index`/`Index` share runs/_index.html anywhere): the first in id order wins; the store reports the others.
- */
-export function runMap(list: readonly RunRecord[]): Map<string, RunRecord> {
-  const runs = new Map<string, RunRecord>();
-  const folded = new Set<string>();
-  for (const run of [...list].sort((a, b) => cmp(a.id, b.id))) {
-    const lower = run.id.toLowerCase();
-    if (folded.has(lower)) continue;
-    folded.add(lower);
-    runs.set(run.id, run);
-  }
-  return runs;
-}
-
-/**
- * A key's pages, as `buildModel` lists them: its lineage page, the further pages of its version list, a page per
- * version. They read nothing beyond the key's versions (`versions`: every one, in `created` order: see
- * sortByCreated) and the runs, so a build can make them as soon as it has read the key (build.ts).
- */
-export function lineagePages(key: string, versions: readonly ArtifactRecord[], runs: Map<string, RunRecord>, want = true): Page[] {
-  const ins = (make: () => PageInputs): PageInputs => (want ? make() : NO_INPUTS);
-  const pages: Page[] = [];
-  const newestFirst = versions.slice().reverse();
-  const total = versions.length;
-  const count = keyPageCount(total);
-  const paging = (page: number, listed: ArtifactRecord[]): KeyPaging =>
-    ({ page, pages: count, total, newest: total - (page - 1) * KEY_PAGE_VERSIONS, oldest: total - (page - 1) * KEY_PAGE_VERSIONS - listed.length + 1 });
-  // The key page reads every version (trends cover them all) but shows the runs of the versions it lists only.
-  const first = newestFirst.slice(0, KEY_PAGE_VERSIONS);
-  pages.push({
-    kind: "key", path: keyPage(key), key, versions: newestFirst, ...(count > 1 ? { paging: paging(1, first) } : {}),
-    inputs: ins(() => ({
-      ...emptyInputs(), records: newestFirst.map((r) => r.id),
-      runs: unique(first.flatMap((r) => runIdsOf(r, runs))), keys: [key],
-    })),
-  });
-  for (let page = 2; page <= count; page++) {
-    const listed = newestFirst.slice((page - 1) * KEY_PAGE_VERSIONS, page * KEY_PAGE_VERSIONS);
-    pages.push({
-      kind: "key-versions", path: keyVersionsPage(key, page), key, versions: listed, paging: paging(page, listed),
-      // Which versions a page lists moves with every version added or deleted: the key's version list is an input.
-      inputs: ins(() => ({ ...emptyInputs(), records: listed.map((r) => r.id), runs: unique(listed.flatMap((r) => runIdsOf(r, runs))), keys: [key] })),
-    });
-  }
-  versions.forEach((record, i) => {
-    const version: VersionInfo = { record, number: i + 1, total: versions.length, previous: versions[i - 1], next: versions[i + 1] };
-    pages.push(artifactPageOf(record, version, runs, key, want));
-  });
-  return pages;
-}
-
-/** Records in version order: by `created`, ties by id (in place). */
-export function sortByCreated(records: ArtifactRecord[]): ArtifactRecord[] {
-  return records.sort(byCreated);
-}
-
-/** An unkeyed artifact's page, as `buildModel` lists it. */
-export function unkeyedPage(record: ArtifactRecord, runs: Map<string, RunRecord>, want = true): Page {
-  return artifactPageOf(record, undefined, runs, null, want);
 }
 
 function artifactPageOf(record: ArtifactRecord, version: VersionInfo | undefined, runs: Map<string, RunRecord>, key: string | null, want: boolean): Page {

@@ -12,28 +12,19 @@ export class PageKeys {
   private readonly digests = new Map<object, string>();
   private readonly prefix: string;
 
-  /**
-   * `recordHash` gives the content hash (fragment key) of every record the pages show. The site's records are
-   * `site.records` and every record `add`ed later: a page's key may be asked once its records are in.
-   */
-  constructor(
-    private readonly site: Pick<SiteModel, "title" | "runs"> & { records?: readonly ArtifactRecord[] },
-    salt: string, private readonly recordHash: (r: ArtifactRecord) => string,
-  ) {
-    this.prefix = `${salt}\0${site.title}\0`;
-    for (const run of site.runs.values()) {
+  /** `recordHash` gives the content hash (fragment key) of every record of the model. */
+  constructor(private readonly model: SiteModel, salt: string, private readonly recordHash: (r: ArtifactRecord) => string) {
+    this.prefix = `${salt}\0${model.title}\0`;
+    for (const run of model.runs.values()) {
       // A run is shown with a link to its parent, which shows the parent's name when the parent exists.
-      const parent = run.parentRunId === null ? undefined : site.runs.get(run.parentRunId);
+      const parent = run.parentRunId === null ? undefined : model.runs.get(run.parentRunId);
       this.digests.set(run, `run:${sha1(`${JSON.stringify(run)}\0${parent ? parent.name : "\0"}`)}`);
     }
-    for (const record of site.records ?? []) this.add(record);
-  }
-
-  /** One more record of the site (see the constructor). */
-  add(record: ArtifactRecord): void {
-    // A record is shown with links to its runs, named when they exist.
-    const runPart = [record.flowRunId, record.taskRunId].map((id) => (id === null ? "-" : this.runDigest(id))).join(",");
-    this.digests.set(record, `rec:${this.recordHash(record)}:${runPart}`);
+    for (const record of model.records) {
+      // A record is shown with links to its runs, named when they exist.
+      const runPart = [record.flowRunId, record.taskRunId].map((id) => (id === null ? "-" : this.runDigest(id))).join(",");
+      this.digests.set(record, `rec:${recordHash(record)}:${runPart}`);
+    }
   }
 
   private recordDigest(record: ArtifactRecord | undefined): string {
@@ -41,7 +32,7 @@ export class PageKeys {
   }
 
   private runDigest(id: string): string {
-    const run = this.site.runs.get(id);
+    const run = this.model.runs.get(id);
     return run ? this.digests.get(run)! : "none";
   }
 

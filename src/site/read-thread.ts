@@ -69,11 +69,6 @@ export interface RenderedReadOptions extends ReadOptions {
   shareBelow?: number;
   /** A reader thread started ahead with `startReader` (for this store and these options): the stream uses it. */
   reader?: EarlyReader;
-  /**
-   * Asked after `onRecord` took a record (or, from a reader thread, a batch of them): a promise means wait for it
-   * before the next one — the caller's writer is behind. A reader thread meanwhile stops `maxAhead` characters ahead.
-   */
-  pause?: () => Promise<void> | undefined;
 }
 
 /** Message items from the reader thread (read-worker.ts). */
@@ -90,8 +85,6 @@ export type ThreadMessage =
 export interface ThreadData {
   dir: string;
   maxFileSize?: number;
-  /** See ReadOptions.runs. */
-  runs?: boolean;
   templatesDir: string;
   known: string[];
   maxAhead: number;
@@ -164,7 +157,6 @@ function threadData(dir: string, options: Omit<RenderedReadOptions, "report">): 
     dir, templatesDir: options.renderer.templatesDir, known: [...(options.known ?? [])], maxAhead: options.maxAhead ?? MAX_AHEAD,
     shareBelow: options.shareBelow ?? SHARE_BELOW, taken: new SharedArrayBuffer(8),
     ...(options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize }),
-    ...(options.runs === false ? { runs: false } : {}),
   };
 }
 
@@ -175,10 +167,7 @@ function threadData(dir: string, options: Omit<RenderedReadOptions, "report">): 
 export async function streamRendered(dir: string, options: RenderedReadOptions, onRecord: (r: RenderedRecord) => void): Promise<StreamedStore> {
   const { renderer } = options;
   if (!options.reader && !useThread(dir, options)) {
-    return streamStore(dir, options, (r) => {
-      onRecord({ ...r, key: fragmentKey(r.hash, r.imagePath), render: () => renderer.renderArtifact(r.record, r.imagePath) });
-      return options.pause?.();
-    });
+    return streamStore(dir, options, (r) => onRecord({ ...r, key: fragmentKey(r.hash, r.imagePath), render: () => renderer.renderArtifact(r.record, r.imagePath) }));
   }
   const data = options.reader?.data ?? threadData(dir, options);
   const worker = options.reader ? options.reader.take() : startWorker(data);
@@ -199,21 +188,8 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
         reject(err);
       }
     };
-    // Messages that came while the caller paused (see `pause`), taken in order once it goes on.
-    let paused: Promise<void> | undefined;
-    const waiting: ThreadMessage[] = [];
-    let exited = false;
-    const goOn = () => {
-      paused = undefined;
-      while (paused === undefined && !settled && waiting.length > 0) take(waiting.shift()!);
-      if (exited && paused === undefined) finish(new Error("The site's reader thread stopped."));
-    };
     worker.on("message", (msg: ThreadMessage) => {
       if (settled) return;
-      if (paused !== undefined || waiting.length > 0) waiting.push(msg);
-      else take(msg);
-    });
-    const take = (msg: ThreadMessage) => {
       try {
         if ("items" in msg) {
           for (const item of msg.items) {
@@ -231,8 +207,6 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
           Atomics.add(taken, 0, BigInt(msg.size));
           // Also by message, to wake the thread when it waits for the caller (see MAX_AHEAD).
           worker.postMessage(msg.size);
-          const wait = options.pause?.();
-          if (wait !== undefined) paused = wait.then(goOn, (err: unknown) => finish(err));
         } else if ("done" in msg) {
           const images = msg.done.images.map((i) => ({ path: i.path, bytes: Buffer.from(i.bytes.buffer, i.bytes.byteOffset, i.bytes.byteLength) }));
           finish(undefined, { runs: msg.done.runs, images });
@@ -244,13 +218,9 @@ export async function streamRendered(dir: string, options: RenderedReadOptions, 
       } catch (err) {
         finish(err);
       }
-    };
-    worker.on("error", (err) => finish(err));
-    // It exits once it posted everything: an exit with no end posted is a failure (known once the waiting are taken).
-    worker.on("exit", () => {
-      exited = true;
-      if (paused === undefined && waiting.length === 0) finish(new Error("The site's reader thread stopped."));
     });
+    worker.on("error", (err) => finish(err));
+    worker.on("exit", () => finish(new Error("The site's reader thread stopped.")));
   });
 }
 

@@ -17,7 +17,7 @@ const BATCH_ITEMS = 64;
 const BATCH_CHARS = 256 * 1024;
 
 const port = parentPort!;
-const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow, gated, taken, runs } = workerData as ThreadData;
+const { dir, maxFileSize, templatesDir, known, maxAhead, shareBelow, gated, taken } = workerData as ThreadData;
 const takenCount = new BigInt64Array(taken);
 const renderer = new SiteRenderer({ templatesDir });
 // Fragments the main thread has (the cache) or will have (rendered here already): not rendered again.
@@ -64,7 +64,7 @@ let previous: ArtifactRecord | undefined;
 
 try {
   await started;
-  const rest = await streamStore(dir, { report, runs: runs !== false, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
+  const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
     const key = fragmentKey(hash, imagePath);
     let packed: PackedArtifact | undefined;
     let error: string | undefined;

@@ -40,8 +40,6 @@ export interface ReadOptions {
   /** Skip record files larger than this many bytes; default 32 MiB. */
   maxFileSize?: number;
   report: ProblemSink;
-  /** Read the runs too (after the records); default true. False: `runs` comes back empty (the caller reads them). */
-  runs?: boolean;
 }
 
 /** What a streamed read leaves behind once every record went through the callback. */
@@ -95,7 +93,7 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
       await onRecord({ record, hash, source, imagePath, text });
     }
   }
-  const runs = options.runs === false ? [] : await store.listRuns(report);
+  const runs = await store.listRuns(report);
   return { runs, images: [...images.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 

@@ -213,9 +213,8 @@ export class SiteWriter {
   }
 
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */
-  keepUp(): Promise<void> | undefined {
-    if (this.backlog <= MAX_BACKLOG) return undefined;
-    return Promise.all(this.pools.map((p) => p.drain(MAX_BACKLOG / 2 / this.pools.length))).then(() => undefined);
+  async keepUp(): Promise<void> {
+    if (this.backlog > MAX_BACKLOG) await Promise.all(this.pools.map((p) => p.drain(MAX_BACKLOG / 2 / this.pools.length)));
   }
 
   /** Bytes handed to the writer thread and not written yet (0 without one). */

@@ -2,11 +2,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../src/artifacts/client.js";
-import { buildSite } from "../../src/site/build.js";
-import { KEY_PAGE_VERSIONS, SITE_ASSETS } from "../../src/site/paths.js";
 import { CSP } from "../../src/site/render.js";
-import { tmpDir } from "../helpers/tmp-store.js";
 import { buildFixture, linksOf, type Built } from "./site-helpers.js";
 
 const CSP_META = `<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, "&#39;")}">`;
@@ -116,39 +112,6 @@ describe("a table over 1,000 rows", () => {
       expect(await built.read("keys/long-table/index.html")).toContain(`href="../../artifacts/${id}.csv"`);
     } finally {
       await built.cleanup();
-    }
-  });
-});
-
-describe("progress", () => {
-  it.each(["always", "never"] as const)("counts up to the files written, against an estimate while the store is read (reader thread: %s)", async (readThread) => {
-    const base = await tmpDir("ap-progress-");
-    try {
-      const store = openStore(path.join(base, "store"));
-      // Two keys of more than KEY_PAGE_VERSIONS versions: their version lists take two pages each.
-      for (let k = 0; k < 2; k++) {
-        for (let v = 0; v < KEY_PAGE_VERSIONS + 10; v++) await store.createMarkdownArtifact({ key: `k-${k}`, markdown: `# ${k}.${v}` });
-      }
-      const calls: [number, number][] = [];
-      const result = await buildSite({
-        dir: path.join(base, "store"), out: path.join(base, "site"), cacheDir: path.join(base, "cache"), readThread,
-        onProgress: (done, total) => calls.push([done, total]),
-      });
-      // A page per version, 2 key pages and 2 second pages of their version lists, the index, runs and 404 pages.
-      const pages = 2 * (KEY_PAGE_VERSIONS + 10) + 2 + 2 + 3;
-      const total = pages + SITE_ASSETS.length;
-      expect(result.pages).toBe(pages);
-      expect(calls.at(-1)).toEqual([total, total]);
-      for (let i = 0; i < calls.length; i++) {
-        const [done, n] = calls[i]!;
-        expect(done).toBeLessThanOrEqual(n);
-        if (i > 0) expect(done).toBeGreaterThan(calls[i - 1]![0]);
-      }
-      // Counted as the store was read, against the estimate from the listings (which misses the second pages).
-      const early = calls.filter(([, n]) => n === total - 2);
-      expect(early.map(([done]) => done)).toEqual([100, 200]);
-    } finally {
-      await fs.rm(base, { recursive: true, force: true });
     }
   });
 });

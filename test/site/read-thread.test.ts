@@ -42,10 +42,7 @@ async function makeStore(dir: string, keys: number, versions: number): Promise<v
 
 type Seen = { kind: "record"; id: string; hash: string; key: string; source: string; imagePath?: string } | { kind: "problem"; p: StoreProblem };
 
-async function stream(
-  dir: string, thread: ReadThread,
-  extra: { known?: string[]; maxAhead?: number; shareBelow?: number; onRecord?: (n: number) => void; pause?: () => Promise<void> | undefined; runs?: boolean } = {},
-) {
+async function stream(dir: string, thread: ReadThread, extra: { known?: string[]; maxAhead?: number; shareBelow?: number; onRecord?: (n: number) => void } = {}) {
   const seen: Seen[] = [];
   const renders: unknown[][] = [];
   let n = 0;
@@ -54,7 +51,6 @@ async function stream(
     ...(extra.known ? { known: extra.known } : {}), ...(extra.maxAhead === undefined ? {} : { maxAhead: extra.maxAhead }),
     // The thread renders everything unless a test says otherwise (by default it shares the rendering by timing).
     shareBelow: extra.shareBelow ?? 0,
-    ...(extra.pause ? { pause: extra.pause } : {}), ...(extra.runs === undefined ? {} : { runs: extra.runs }),
   }, (r) => {
     extra.onRecord?.(n++);
     seen.push({ kind: "record", id: r.record.id, hash: r.hash, key: r.key, source: r.source, ...(r.imagePath ? { imagePath: r.imagePath } : {}) });
@@ -153,45 +149,6 @@ describe("streamRendered", () => {
     const records = got.seen.filter((s) => s.kind === "record");
     expect(records).toHaveLength(200);
     expect(records.every((s) => !s.source.includes("k-2"))).toBe(true);
-  });
-
-  it.each(["always", "never"] as const)("takes nothing while the caller pauses, then the rest in order, even after the thread ended (%s)", async (thread) => {
-    const dir = path.join(base, "store");
-    await makeStore(dir, 3, 100);
-    const plain = await stream(dir, thread);
-    let paused = false;
-    let pauses = 0;
-    let takenWhilePaused = 0;
-    const got = await stream(dir, thread, {
-      onRecord: () => {
-        if (paused) takenWhilePaused++;
-      },
-      pause: () => {
-        // The first pause is long: the thread reads all 300 records meanwhile and ends (its messages wait here).
-        if (pauses >= 5) return undefined;
-        const ms = pauses++ === 0 ? 1500 : 20;
-        paused = true;
-        return new Promise<void>((resolve) => setTimeout(() => {
-          paused = false;
-          resolve();
-        }, ms));
-      },
-    });
-    expect(pauses).toBe(5);
-    expect(takenWhilePaused).toBe(0);
-    expect(got.seen).toEqual(plain.seen);
-    expect(got.rest).toEqual(plain.rest);
-  });
-
-  it.each(["always", "never"] as const)("reads no runs when told not to, and reports none of their problems (%s)", async (thread) => {
-    const dir = path.join(FIXTURES, "broken");
-    const withRuns = await stream(dir, thread);
-    const without = await stream(dir, thread, { runs: false });
-    const runProblem = (s: Seen) => s.kind === "problem" && s.p.path.includes("_runs");
-    expect(withRuns.rest.runs.length).toBeGreaterThan(0);
-    expect(withRuns.seen.some(runProblem)).toBe(true);
-    expect(without.rest.runs).toEqual([]);
-    expect(without.seen).toEqual(withRuns.seen.filter((s) => !runProblem(s)));
   });
 
   it("started ahead, reads nothing until the stream takes it", async () => {
