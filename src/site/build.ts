@@ -55,6 +55,11 @@ export interface BuildOptions {
    * `auto` (default) for a store of 2,000 record files or more on 2 or more cores, `always`, or `never`.
    */
   readThread?: ReadThread;
+  /**
+   * Record files from which the build holds no fragment or diff in memory (both go to their files as they come) and
+   * bounds the heap's growth (see LARGE_STORE, the default). Lower only to exercise that path on a small store.
+   */
+  largeStore?: number;
 }
 
 export interface BuildResult {
@@ -128,9 +133,10 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   // One of LARGE_STORE or more: no fragment or diff held in memory: they would not fit the budget anyway. Counted
   // (listings only) after the early stop when there is a snapshot to stop for, else first.
   let size: { big: boolean; large: boolean } | undefined;
+  const largeAt = options.largeStore ?? LARGE_STORE;
   const sizeOf = () => {
-    const counted = countRecordFiles(options.dir, LARGE_STORE);
-    return { big: counted >= THREAD_AFTER, large: counted >= LARGE_STORE };
+    const counted = countRecordFiles(options.dir, Math.max(largeAt, THREAD_AFTER));
+    return { big: counted >= THREAD_AFTER, large: counted >= largeAt };
   };
   const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: (size ??= sizeOf()).big });
   // A large build bounds the heap's growth before it loads the previous build's manifest: loaded under V8's own rule,
@@ -252,7 +258,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       // Only a cached build needs page keys; a one-shot build keeps no hash per record.
       if (cache) hashOf.set(meta, key);
       records.push(meta);
-      if (records.length === LARGE_STORE && !bounded) bounded = boundHeapGrowth();
+      if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
       collector.add(record, { descriptionText: entry.text, hash: key, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
     });
     collector.finish();

@@ -1,0 +1,55 @@
+/**
+ * The path a store of LARGE_STORE records or more takes (build.ts): fragments and diffs written through to their
+ * files as they come instead of held in memory, the heap's growth bounded. Exercised here on the small fixtures by
+ * lowering the threshold (`largeStore`): the site must be the very same, cold and from the cache.
+ */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildSite, type BuildOptions } from "../../src/site/build.js";
+import { listFiles, tmpDir } from "../helpers/tmp-store.js";
+import { CASES, FIXTURES } from "./site-helpers.js";
+
+let base: string;
+beforeEach(async () => {
+  base = await tmpDir("ap-large-path-");
+});
+afterEach(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+/** Every file of a built site and its bytes. */
+async function snapshot(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const rel of await listFiles(root)) files.set(rel, (await fs.readFile(path.join(root, rel))).toString("base64"));
+  return files;
+}
+
+describe.each(Object.keys(CASES))("the %s fixture", (name) => {
+  it.each(["always", "never"] as const)("builds the same site on the large path, cold, unchanged and after a touch (reader thread: %s)", async (readThread) => {
+    const dir = path.join(base, "store");
+    await fs.cp(path.join(FIXTURES, name), dir, { recursive: true });
+    const build = (tag: string, extra: Partial<BuildOptions>) => buildSite({
+      ...CASES[name], dir, out: path.join(base, `site-${tag}`), cacheDir: path.join(base, `cache-${tag}`), readThread, ...extra,
+    });
+    const plain = await build("plain", {});
+    const large = await build("large", { largeStore: 1 });
+    const expected = await snapshot(path.join(base, "site-plain"));
+    expect(expected.size).toBeGreaterThan(10);
+    expect(await snapshot(path.join(base, "site-large"))).toEqual(expected);
+    expect(large.problems).toEqual(plain.problems);
+
+    // From the cache the large build wrote (its pack written through): the early stop, then a rebuild that reads
+    // its fragments back from that pack.
+    const again = await build("large", { largeStore: 1 });
+    expect(again.unchanged).toBe(true);
+    const keyDir = (await fs.readdir(dir)).filter((n) => !n.startsWith("_")).sort()[0]!;
+    const file = path.join(dir, keyDir, (await fs.readdir(path.join(dir, keyDir))).sort()[0]!);
+    const later = new Date(Date.now() + 5000);
+    await fs.utimes(file, later, later);
+    const touched = await build("large", { largeStore: 1 });
+    expect(touched.unchanged).toBe(false);
+    expect(touched.reused).toBeGreaterThan(touched.pages / 2);
+    expect(await snapshot(path.join(base, "site-large"))).toEqual(expected);
+  });
+});
