@@ -39,7 +39,9 @@ export interface BuildOptions {
   cache?: boolean;
   /**
    * Where the site will be hosted (absolute http: or https: URL), for absolute links in the Atom feeds and
-   * `api/latest.json`; default none: feed links are relative to the feed. Pages never depend on it.
+   * `api/latest.json`, and for the 404 page's links (from its path, as a host serves the page at any depth); default
+   * none: feed links are relative to the feed, and the 404 page is styled only at the top. Other pages never depend
+   * on it.
    */
   baseUrl?: string;
   /** Base folder of the cache; default `$ARTIFACTS_CACHE_DIR`, else `$XDG_CACHE_HOME/artifact-press`, else `~/.cache/artifact-press`. */
@@ -125,7 +127,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const title = options.title ?? DEFAULT_TITLE;
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
   const workers = options.workers ?? defaultWriterThreads();
-  const renderer = new SiteRenderer();
+  const renderer = new SiteRenderer(baseUrl === undefined ? {} : { baseUrl });
   const salt = siteSalt(renderer.templatesDir);
   const out = await checkOut(options.out, options.dir);
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out, salt }) : undefined;
@@ -267,7 +269,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
 
     const model = buildModel({ title, records, runs: rest.runs, inputs: false });
     // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
-    const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!) : undefined;
+    const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!, baseUrl) : undefined;
     const runArtifactCounts = new Map<string, number>();
     for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
     const lookup = (id: string): RenderedArtifact | undefined => {

@@ -12,8 +12,14 @@ export class PageKeys {
   private readonly digests = new Map<object, string>();
   private readonly prefix: string;
 
-  /** `recordHash` gives the content hash (fragment key) of every record of the model. */
-  constructor(private readonly model: SiteModel, salt: string, private readonly recordHash: (r: ArtifactRecord) => string) {
+  /**
+   * `recordHash` gives the content hash (fragment key) of every record of the model; `baseUrl`, the renderer's
+   * (the 404 page's links start from its path).
+   */
+  constructor(
+    private readonly model: SiteModel, salt: string, private readonly recordHash: (r: ArtifactRecord) => string,
+    private readonly baseUrl?: string,
+  ) {
     this.prefix = `${salt}\0${model.title}\0`;
     for (const run of model.runs.values()) {
       // A run is shown with a link to its parent, which shows the parent's name when the parent exists.
@@ -62,6 +68,8 @@ export class PageKeys {
       // Task rows show each task run's artifact count and the parent's link.
       extra = page.summary.children.map((c) => runArtifactCounts.get(c.id) ?? 0).join(",");
       if (page.summary.run.parentRunId !== null) extra += `|${this.runDigest(page.summary.run.parentRunId)}`;
+    } else if (page.kind === "404") {
+      extra = this.baseUrl ?? "";
     } else if (page.kind === "runs") {
       extra = page.runs.map((s) => (s.run.parentRunId === null ? "-" : this.runDigest(s.run.parentRunId))).join(",");
     }

@@ -53,10 +53,19 @@ export interface RenderedArtifact {
 export interface RendererOptions {
   /** Where the templates are; default TEMPLATES_DIR. */
   templatesDir?: string;
+  /**
+   * Where the site is hosted (normalizeBaseUrl), when the build knows: the 404 page's links then start from its path
+   * (`/reports/` for `https://example.com/reports/`), so the page is styled and its links work wherever the host
+   * serves it, for a missing file at any depth. A path, not the whole URL: the page still loads nothing from another
+   * origin. Other pages never depend on it: they link relatively, and open from disk.
+   */
+  baseUrl?: string;
 }
 
 export class SiteRenderer {
   readonly templatesDir: string;
+  /** Where the 404 page's links start, from RendererOptions.baseUrl; undefined: relative, as every page's. */
+  private readonly notFoundRoot: string | undefined;
   private readonly eta: Eta;
   /** Diffs, trends and the other extras of the build under way, for the templates (`it.h.extras`); none: left out. */
   extras: ExtrasHelpers | undefined;
@@ -67,6 +76,7 @@ export class SiteRenderer {
 
   constructor(options: RendererOptions = {}) {
     this.templatesDir = options.templatesDir ?? TEMPLATES_DIR;
+    this.notFoundRoot = options.baseUrl === undefined ? undefined : new URL(options.baseUrl).pathname;
     this.eta = new Eta({ views: this.templatesDir, autoEscape: true, cache: true, defaultExtension: ".eta" });
     // Eta resolves a template's path, spreads its options and looks the compiled function up on every render and
     // include (~10 includes a page: ~0.15 s of the 10k build's page phase). With `cache: true` the answer depends
@@ -230,7 +240,7 @@ export class SiteRenderer {
     page: Page, model: SiteModel, lookup: (id: string) => RenderedArtifact | SplicedArtifact | undefined,
     runArtifactCounts: Map<string, number>, texts: ((id: string) => string | undefined) | undefined, spliced: (string | Uint8Array)[][] | undefined,
   ): string | (string | Uint8Array)[] {
-    const root = rootOf(page.path);
+    const root = page.kind === "404" && this.notFoundRoot !== undefined ? this.notFoundRoot : rootOf(page.path);
     const splice = this.spliceToken;
     /** A mark in the page's text where `pieces` go: `splice`, its number, a NUL. */
     const mark = (pieces: (string | Uint8Array)[]) => `${splice}${spliced!.push(pieces) - 1}\u0000`;

@@ -3,8 +3,12 @@
  * index → key → version → run → index by clicking links, with no console error (so no CSP violation by the real
  * assets) and no uncaught exception; the site works without JavaScript; the table script sorts and filters.
  */
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSite } from "../../src/site/build.js";
 import type { ArtifactRecord } from "../../src/types.js";
 import { buildInto, demoStore, type BuiltSite } from "./built-site.js";
 import { launchChromium } from "./chromium.js";
@@ -102,6 +106,57 @@ describe("walking the demo site", () => {
     // The page sits at another depth than 404.html was built for, so its relative assets may miss; that is a
     // host-side limit, not checked here. Only the page's own script errors are.
     expect(watch.pageErrors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("the 404 page at depth", () => {
+  /** The stylesheets the page applied: address and number of rules (0 when it did not load). */
+  const sheets = (page: Page) => page.evaluate(() => [...document.styleSheets].map((s) => {
+    let rules = 0;
+    try {
+      rules = s.cssRules.length;
+    } catch {
+      /* not loaded */
+    }
+    return { href: s.href, rules };
+  }));
+
+  it("is styled, and its links work, when the site was built with its base URL", async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), "ap-browser-404-"));
+    const out = path.join(tmp, "site");
+    // The server first: the base URL is its address (nothing is served before the build).
+    const hosted = await startStaticServer(out);
+    const context = await browser.newContext();
+    try {
+      await buildSite({ dir: demoStore, out, title: TITLE, baseUrl: hosted.url });
+      const page = await context.newPage();
+      const watch = watchPage(page);
+      const response = await page.goto(`${hosted.url}keys/no-such-key/deeper/missing.html`);
+      expect(response?.status()).toBe(404);
+      expect(await h1(page)).toBe("Page not found");
+      const style = (await sheets(page)).find((s) => s.href === `${hosted.url}assets/style.css`);
+      expect(style?.rules ?? 0).toBeGreaterThan(10);
+      // The one console error is the page's own 404.
+      expect(watch.consoleErrors.length).toBeLessThanOrEqual(1);
+      expect(watch.pageErrors).toEqual([]);
+      await page.getByRole("link", { name: "Go to all artifacts" }).click();
+      await page.waitForURL(`${hosted.url}index.html`);
+      expect(await h1(page)).toBe(TITLE);
+    } finally {
+      await context.close();
+      await hosted.close();
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("misses its stylesheet there without a base URL (relative links, as built for the top)", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}keys/no-such-key/deeper/missing.html`);
+    expect(await h1(page)).toBe("Page not found");
+    const style = (await sheets(page)).find((s) => s.href?.endsWith("assets/style.css"));
+    expect(style?.rules ?? 0).toBe(0);
     await context.close();
   });
 });

@@ -3,6 +3,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CSP } from "../../src/site/render.js";
+import { findExecutable } from "../xss/check.js";
 import { buildFixture, linksOf, type Built } from "./site-helpers.js";
 
 const CSP_META = `<meta http-equiv="Content-Security-Policy" content="${CSP.replace(/'/g, "&#39;")}">`;
@@ -112,6 +113,31 @@ describe("a table over 1,000 rows", () => {
       expect(await built.read("keys/long-table/index.html")).toContain(`href="../../artifacts/${id}.csv"`);
     } finally {
       await built.cleanup();
+    }
+  });
+});
+
+describe("the 404 page", () => {
+  it("links from the base URL's path when the build has one, so it works at any depth; relatively otherwise", async () => {
+    const hosted = await buildFixture("demo", { baseUrl: "https://example.com/reports" });
+    const local = await buildFixture("demo");
+    try {
+      const page = await hosted.read("404.html");
+      // Every link but the skip link to the page's own main content.
+      const links = linksOf(page).filter((l) => l !== "#main");
+      expect(links.length).toBeGreaterThan(5);
+      for (const link of links) expect(link, link).toMatch(/^\/reports\/\S/);
+      for (const asset of ["assets/style.css", "assets/app.js", "index.html", "runs/index.html", "search.html"]) {
+        expect(links).toContain(`/reports/${asset}`);
+      }
+      // Nothing that could execute or load from elsewhere: the site's own scripts, from that path.
+      expect(findExecutable(page, { allowScriptSrc: /^\/reports\/assets\/[a-z0-9.-]+\.js$/ })).toEqual([]);
+      // The other pages stay relative (they open from disk), byte for byte the pages of a build without a base URL.
+      expect(await hosted.read("index.html")).toBe(await local.read("index.html"));
+      expect(linksOf(await local.read("404.html"))).toContain("assets/style.css");
+    } finally {
+      await hosted.cleanup();
+      await local.cleanup();
     }
   });
 });

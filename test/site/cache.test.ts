@@ -121,6 +121,22 @@ describe("the build cache", () => {
     expect((await build("site", { title: "Other", baseUrl: "https://example.com/r/", maxFileSize: 4096 })).unchanged).toBe(false);
   });
 
+  it("makes the 404 page again when the base URL changes, and reuses every other page", async () => {
+    const ino = async (rel: string) => (await fs.stat(path.join(base, "site", rel))).ino;
+    await build("site", { baseUrl: "https://example.com/a/" });
+    const index = await ino("index.html");
+    const notFound = await ino("404.html");
+    const moved = await build("site", { baseUrl: "https://example.com/b/" });
+    expect(moved.unchanged).toBe(false);
+    expect(await ino("index.html")).toBe(index);
+    expect(await ino("404.html")).not.toBe(notFound);
+    const page = await fs.readFile(path.join(base, "site", "404.html"), "utf8");
+    expect(page).toContain('href="/b/assets/style.css"');
+    expect(page).not.toContain("/a/");
+    await build("plain", { cache: false, baseUrl: "https://example.com/b/" });
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
   it("builds again when a store file is added, removed or renamed, or a folder appears", async () => {
     const cold = await build("site");
     const file = await firstVersion("gtm-report");

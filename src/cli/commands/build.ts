@@ -35,7 +35,7 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       })
       .option("base-url", {
         type: "string", requiresArg: true,
-        describe: "Where the site will be hosted (http: or https:), for absolute links in the Atom feeds and api/latest.json; default: links relative to each feed",
+        describe: "Where the site will be hosted (http: or https:), for absolute links in the Atom feeds and api/latest.json, and links from its path on the 404 page (styled then for a missing page at any depth); default: relative links",
         coerce: (v: unknown) => {
           try {
             return normalizeBaseUrl(String(v));
@@ -50,7 +50,7 @@ export const buildCommand: CommandModule<GlobalArgs, BuildArgs> = {
       })
       .example("$0 build", "build .artifacts/ into site/")
       .example("$0 build --dir fixtures/demo --out public --title 'Nightly reports'", "another store, folder and title")
-      .example("$0 build --base-url https://ci.example.com/reports/", "absolute links in feeds and api/latest.json")
+      .example("$0 build --base-url https://ci.example.com/reports/", "absolute links in feeds, api/latest.json and the 404 page")
       .example("$0 build --strict", "fail the CI job on any bad file in the store") as unknown as Argv<BuildArgs>,
   handler: async (args) => {
     const ctx = makeContext(args);
