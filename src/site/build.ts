@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import v8 from "node:v8";
+import { BuildError } from "../errors.js";
 import type { StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
 import { BuildCache, cacheBase, siteSalt, treeStamp, type FileEntry } from "./cache.js";
@@ -126,6 +127,9 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   };
   const title = options.title ?? DEFAULT_TITLE;
   const baseUrl = options.baseUrl === undefined ? undefined : normalizeBaseUrl(options.baseUrl);
+  if (options.largeStore !== undefined && (!Number.isSafeInteger(options.largeStore) || options.largeStore < 1)) {
+    throw new BuildError(`largeStore ${String(options.largeStore)} is not a positive whole number.`);
+  }
   const workers = options.workers ?? defaultWriterThreads();
   const renderer = new SiteRenderer(baseUrl === undefined ? {} : { baseUrl });
   const salt = siteSalt(renderer.templatesDir);

@@ -15,6 +15,7 @@ import type { ExtrasHelpers } from "./extras/collect.js";
 import type { VersionDiff } from "./extras/diff.js";
 import type { SplicedArtifact } from "./fragments.js";
 import { tableDataBlock, tableDataId } from "./extras/table-data.js";
+import { normalizeBaseUrl } from "./extras/base-url.js";
 import {
   KEY_PAGE_VERSIONS, artifactPage, keyPage, keyPageOf, keyVersionsPage, rootOf, runPage, tableDataFile as tableDownloadFile,
 } from "./paths.js";
@@ -76,7 +77,9 @@ export class SiteRenderer {
 
   constructor(options: RendererOptions = {}) {
     this.templatesDir = options.templatesDir ?? TEMPLATES_DIR;
-    this.notFoundRoot = options.baseUrl === undefined ? undefined : new URL(options.baseUrl).pathname;
+    // One leading slash: a path that starts with two (`https://example.com//evil.com/`, or a backslash the URL parser
+    // turned into one) would be read by the browser as another host.
+    this.notFoundRoot = options.baseUrl === undefined ? undefined : new URL(normalizeBaseUrl(options.baseUrl)).pathname.replace(/^\/+/, "/");
     this.eta = new Eta({ views: this.templatesDir, autoEscape: true, cache: true, defaultExtension: ".eta" });
     // Eta resolves a template's path, spreads its options and looks the compiled function up on every render and
     // include (~10 includes a page: ~0.15 s of the 10k build's page phase). With `cache: true` the answer depends

@@ -87,7 +87,7 @@ describe("artifacts build", () => {
     expect(bad.stderr.trimEnd().split("\n").at(-1)).toMatch(/^Invalid --max-file-size "lots": give a size in bytes/);
   });
 
-  it("--base-url: absolute links in the feeds and api/latest.json, pages unchanged; a bad value is bad usage", async () => {
+  it("--base-url: absolute links in the feeds and api/latest.json, pages but the 404 page unchanged; a bad value is bad usage", async () => {
     const [plain, based, bad] = await Promise.all([
       cli(["build", "--out", path.join(base, "plain"), "--no-cache"], { dir: DEMO }),
       cli(["build", "--out", path.join(base, "based"), "--no-cache", "--base-url", "https://ci.example.com/reports"], { dir: DEMO }),

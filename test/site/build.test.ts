@@ -135,6 +135,18 @@ describe("the 404 page", () => {
       // The other pages stay relative (they open from disk), byte for byte the pages of a build without a base URL.
       expect(await hosted.read("index.html")).toBe(await local.read("index.html"));
       expect(linksOf(await local.read("404.html"))).toContain("assets/style.css");
+      // A path that starts with two slashes (or a backslash) would name another host: it starts with one.
+      for (const odd of ["https://example.com//evil.com/", "https://example.com/\\evil.com/x"]) {
+        const built = await buildFixture("demo", { baseUrl: odd });
+        try {
+          const page = await built.read("404.html");
+          const own = linksOf(page).filter((l) => l !== "#main");
+          for (const link of own) expect(link, `${odd}: ${link}`).toMatch(/^\/evil\.com\/\S/);
+          expect(findExecutable(page, { allowScriptSrc: /^\/evil\.com\/(x\/)?assets\/[a-z0-9.-]+\.js$/ })).toEqual([]);
+        } finally {
+          await built.cleanup();
+        }
+      }
     } finally {
       await hosted.cleanup();
       await local.cleanup();

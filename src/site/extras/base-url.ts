@@ -1,4 +1,7 @@
-/** The `baseUrl` option: where the site will be hosted, for the absolute links of feeds and `api/latest.json`. */
+/**
+ * The `baseUrl` option: where the site will be hosted, for the absolute links of feeds and `api/latest.json` (and the
+ * path the 404 page's links start from: see SiteRenderer).
+ */
 import { BuildError } from "../../errors.js";
 
 /**
