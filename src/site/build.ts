@@ -273,7 +273,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
 
     const model = buildModel({ title, records, runs: rest.runs, inputs: false });
     // Page keys (a digest per record and run, a hash per page) are only worth their memory and time when cached.
-    const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!, baseUrl) : undefined;
+    const keys = cache ? new PageKeys(model, salt, (r) => hashOf.get(r)!, renderer.notFoundRoot) : undefined;
     const runArtifactCounts = new Map<string, number>();
     for (const page of model.pages) if (page.kind === "run") runArtifactCounts.set(page.summary.run.id, page.summary.artifacts.length);
     const lookup = (id: string): RenderedArtifact | undefined => {

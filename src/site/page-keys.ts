@@ -13,12 +13,12 @@ export class PageKeys {
   private readonly prefix: string;
 
   /**
-   * `recordHash` gives the content hash (fragment key) of every record of the model; `baseUrl`, the renderer's
-   * (the 404 page's links start from its path).
+   * `recordHash` gives the content hash (fragment key) of every record of the model; `notFoundRoot`, where the
+   * renderer starts the 404 page's links (SiteRenderer.notFoundRoot).
    */
   constructor(
     private readonly model: SiteModel, salt: string, private readonly recordHash: (r: ArtifactRecord) => string,
-    private readonly baseUrl?: string,
+    private readonly notFoundRoot?: string,
   ) {
     this.prefix = `${salt}\0${model.title}\0`;
     for (const run of model.runs.values()) {
@@ -69,7 +69,7 @@ export class PageKeys {
       extra = page.summary.children.map((c) => runArtifactCounts.get(c.id) ?? 0).join(",");
       if (page.summary.run.parentRunId !== null) extra += `|${this.runDigest(page.summary.run.parentRunId)}`;
     } else if (page.kind === "404") {
-      extra = this.baseUrl ?? "";
+      extra = this.notFoundRoot ?? "";
     } else if (page.kind === "runs") {
       extra = page.runs.map((s) => (s.run.parentRunId === null ? "-" : this.runDigest(s.run.parentRunId))).join(",");
     }

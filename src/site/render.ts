@@ -66,7 +66,7 @@ export interface RendererOptions {
 export class SiteRenderer {
   readonly templatesDir: string;
   /** Where the 404 page's links start, from RendererOptions.baseUrl; undefined: relative, as every page's. */
-  private readonly notFoundRoot: string | undefined;
+  readonly notFoundRoot: string | undefined;
   private readonly eta: Eta;
   /** Diffs, trends and the other extras of the build under way, for the templates (`it.h.extras`); none: left out. */
   extras: ExtrasHelpers | undefined;
@@ -79,7 +79,8 @@ export class SiteRenderer {
     this.templatesDir = options.templatesDir ?? TEMPLATES_DIR;
     // One leading slash: a path that starts with two (`https://example.com//evil.com/`, or a backslash the URL parser
     // turned into one) would be read by the browser as another host.
-    this.notFoundRoot = options.baseUrl === undefined ? undefined : new URL(normalizeBaseUrl(options.baseUrl)).pathname.replace(/^\/+/, "/");
+    this.notFoundRoot = options.baseUrl === undefined ? undefined
+      : new URL(normalizeBaseUrl(options.baseUrl)).pathname.replace(/^\/+/, "/");
     this.eta = new Eta({ views: this.templatesDir, autoEscape: true, cache: true, defaultExtension: ".eta" });
     // Eta resolves a template's path, spreads its options and looks the compiled function up on every render and
     // include (~10 includes a page: ~0.15 s of the 10k build's page phase). With `cache: true` the answer depends
