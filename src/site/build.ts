@@ -205,8 +205,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
         return;
       }
     }
-    // Size, mtime and inode are filled in by the walk of the published site after the swap (one lstat per file
-    // there, instead of a stat per write on the writer thread); set now so the order stays the build's.
+    // Size, mtime and inode are filled in by the walk of the published site after the swap (from the writer
+    // thread's `fstat` of each file it wrote, an `lstat` for the rest); set now so the order stays the build's.
     files.set(rel, [k, 0, 0, 0]);
     writer.writeSync(rel, make());
   };
