@@ -92,6 +92,27 @@ export function timestampOfFileName(name: string): string | null {
   const m = VERSION_FILE_RE.exec(name);
   if (!m) return null;
   const iso = `${m[1]}T${m[2]}:${m[3]}:${m[4]}`;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) || new Date(ms).toISOString() !== iso ? null : iso;
+  return isRealTime(iso) ? iso : null;
+}
+
+/** Days in each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether a time of the shape `YYYY-MM-DDTHH:MM:SS.sssZ` (digits where the shape has them: the caller's pattern
+ * checked that) is one `toISOString` writes: month, day (February 29 in leap years only), hour, minute and second
+ * in range. The answer of a `Date` round trip without one: a record file takes five of these checks, and the
+ * round trips were ~25 ms of the 10k build's reader thread.
+ */
+export function isRealTime(iso: string): boolean {
+  const num = (at: number, length: number) => {
+    let v = 0;
+    for (let i = at; i < at + length; i++) v = v * 10 + iso.charCodeAt(i) - 48;
+    return v;
+  };
+  const year = num(0, 4), month = num(5, 2), day = num(8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
+  return day <= days && num(11, 2) <= 23 && num(14, 2) <= 59 && num(17, 2) <= 59;
 }

@@ -8,7 +8,7 @@ import {
   type ArtifactRecord, type JsonValue, type RunRecord, type Limits,
 } from "../types.js";
 import {
-  IMAGE_PROTOCOLS, LINK_PROTOCOLS, isUuid, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, urlProblem,
+  IMAGE_PROTOCOLS, LINK_PROTOCOLS, isRealTime, isUuid, isValidFileName, isValidRunId, keyProblem, timestampOfFileName, urlProblem,
 } from "./rules.js";
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -25,11 +25,9 @@ const RUN_FIELDS = new Set([
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-/** An ISO UTC time as toISOString writes it; the round trip refuses dates that do not exist (Feb 30). */
+/** An ISO UTC time as toISOString writes it: no date that does not exist (Feb 30). */
 function isIso(v: unknown): v is string {
-  if (typeof v !== "string" || !ISO_RE.test(v)) return false;
-  const ms = Date.parse(v);
-  return !Number.isNaN(ms) && new Date(ms).toISOString() === v;
+  return typeof v === "string" && ISO_RE.test(v) && isRealTime(v);
 }
 /** Why an object has other fields than `allowed`, or null. */
 function extraField(obj: Record<string, unknown>, allowed: readonly string[], where: string): string | null {
