@@ -67,14 +67,14 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
     if (names.length === 0) continue;
     const dir = store.keyDir(key);
     for (const name of names) {
-      const read = readRecordSync(store, key, dir, folder, name);
+      const source = path.join(store.location, key ?? UNKEYED_DIR, name);
+      const read = readRecordSync(store, key, dir, folder, name, source);
       if (read === undefined) continue; // deleted between listing and reading
       if ("reason" in read) {
         report(read);
         continue;
       }
       const { record, hash, text } = read;
-      const source = path.join(store.location, key ?? UNKEYED_DIR, name);
       // Two files with one id would fight over one page: the first in version order wins.
       const id = record.id.toLowerCase();
       const first = seen.get(id);
@@ -101,18 +101,19 @@ export async function streamStore(dir: string, options: ReadOptions, onRecord: (
  * One record file, with the checks of `FsStore.readVersion` (same reasons): the folder (`folder`: its lstat, taken
  * once for all its files) is not a symlink, the file is a regular file opened without following links, under the
  * size cap, valid JSON, a valid record whose key and `created` match its folder and file name. Undefined when the
- * file vanished.
+ * file vanished. `relPath`: the file's path as problems name it.
  */
 export function readRecordSync(
   store: FsStore, key: string | null, dir: string, folder: Stats | undefined, name: string,
+  relPath = path.join(store.location, key ?? UNKEYED_DIR, name),
 ): { record: ArtifactRecord; hash: string; text: string } | StoreProblem | undefined {
-  const relPath = path.join(store.location, key ?? UNKEYED_DIR, name);
   if (timestampOfFileName(name) === null) return { path: relPath, reason: "file name is not a version timestamp" };
   if (folder?.isSymbolicLink()) return { path: relPath, reason: "a folder inside the store is a symbolic link; refused" };
   if (folder && !folder.isDirectory()) return { path: relPath, reason: "not a folder; refused" };
   let fd: number;
   try {
-    fd = openSync(path.join(dir, name), fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
+    // `name` is a version file name (checked just above): no separator, nothing to normalise.
+    fd = openSync(`${dir}${path.sep}${name}`, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;

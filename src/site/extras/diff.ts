@@ -54,6 +54,29 @@ function round(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
+/**
+ * Whether two parsed JSON values have the same JSON text (object members in the same order), without writing it:
+ * two versions of a table almost always differ within their first rows, and writing both tables out to compare them
+ * was ~90 ms of the 10k build.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
 function bodyDiff(previous: ArtifactRecord, current: ArtifactRecord, options: DiffOptions): BodyDiff | null {
   if (previous.type !== current.type) return { kind: "type", before: previous.type, after: current.type };
   switch (current.type) {
@@ -63,7 +86,7 @@ function bodyDiff(previous: ArtifactRecord, current: ArtifactRecord, options: Di
     }
     case "table": {
       const before = previous.data as typeof current.data;
-      if (JSON.stringify(before) === JSON.stringify(current.data)) return null;
+      if (sameJson(before, current.data)) return null;
       return { kind: "table", table: diffTable(before, current.data, options.table) };
     }
     case "link": {
@@ -72,7 +95,7 @@ function bodyDiff(previous: ArtifactRecord, current: ArtifactRecord, options: Di
         : { kind: "link", before: { url: before.url, text: before.text }, after: { url: current.data.url, text: current.data.text } };
     }
     case "image":
-      return JSON.stringify(previous.data) === JSON.stringify(current.data) ? null : { kind: "image" };
+      return sameJson(previous.data, current.data) ? null : { kind: "image" };
     case "progress": {
       const before = previous.data as number;
       return before === current.data ? null : { kind: "progress", before, after: current.data, delta: round(current.data - before) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffTable } from "../../../src/site/extras/diff-table.js";
-import { diffVersions } from "../../../src/site/extras/diff.js";
+import { diffVersions, sameJson } from "../../../src/site/extras/diff.js";
 import { record, table } from "./records.js";
 
 describe("diffTable", () => {
@@ -126,5 +126,39 @@ describe("SiteRenderer.renderDiff", () => {
     const typeChange = pageDiff(record("progress", 10, { key: "k" }), record("markdown", "# now text", { key: "k" }));
     expect(typeChange.body?.kind).toBe("type");
     expect(renderer.renderDiff(typeChange)).toBeUndefined();
+  });
+});
+
+describe("sameJson", () => {
+  it("answers as comparing the two values' JSON text", () => {
+    const values: unknown[] = [
+      null, true, false, 0, -0, 1, 1.5, 1e21, "", "a", "1", [], [null], [1, 2], [2, 1], [1, [2, 3]], [1, [2, 4]], {},
+      { a: 1 }, { a: 1, b: 2 }, { b: 2, a: 1 }, { a: [1, { c: null }] }, { a: [1, { c: false }] }, { 1: "x", a: "y" },
+      { a: "y", 1: "x" }, { columns: ["x", "y"], rows: [[1, "a"], [2, "b"]] }, { columns: ["x", "y"], rows: [[1, "a"], [2, "c"]] },
+      { columns: null, rows: [[1, "a"], [2, "b"]] }, { rows: [[1, "a"], [2, "b"]], columns: null }, JSON.parse('{"__proto__": 1}'),
+      JSON.parse('{"__proto__": 2}'), { url: "https://example.com/a.png" }, { file: "a.png", mediaType: "image/png" },
+    ];
+    let equal = 0;
+    for (const a of values) {
+      for (const b of values) {
+        // Compared with a copy too, so equal values are not merely the same object.
+        const copy = JSON.parse(JSON.stringify(b)) as unknown;
+        const want = JSON.stringify(a) === JSON.stringify(b);
+        expect(sameJson(a, b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(want);
+        expect(sameJson(a, copy), `${JSON.stringify(a)} vs a copy of ${JSON.stringify(b)}`).toBe(want);
+        if (want) equal++;
+      }
+    }
+    // Each value equals itself; so do 0 and -0 (both write "0"), and the two objects with a member "1" (an
+    // integer-like name comes first in both, whatever the order it was written in).
+    expect(equal).toBe(values.length + 4);
+  });
+
+  it("finds a table unchanged only when every cell is", () => {
+    const table = { columns: ["a", "b"], rows: Array.from({ length: 50 }, (_, i) => [i, `row ${i}`, { n: i }]) };
+    const changed = JSON.parse(JSON.stringify(table)) as typeof table;
+    expect(sameJson(table, changed)).toBe(true);
+    (changed.rows[49]![2] as { n: number }).n = -1;
+    expect(sameJson(table, changed)).toBe(false);
   });
 });
