@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, promises as fs, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { BuildError, UnsafePathError } from "../errors.js";
+import { BuildError } from "../errors.js";
 import { MARKER_FILE } from "./paths.js";
-import { inside } from "./inside.js";
+import { inside, sitePath } from "./inside.js";
 import { WritePool, type FileData } from "./write-pool.js";
 import type { FileStat } from "./cache.js";
 
@@ -163,12 +163,7 @@ export class SiteWriter {
 
   /** The absolute path for a site-relative one; refuses anything that would land outside the site. */
   target(rel: string): string {
-    if (rel === "" || path.isAbsolute(rel) || rel.includes("\\") || rel.includes("\0") || rel.split("/").some((s) => s === "" || s === "." || s === "..")) {
-      throw new UnsafePathError(rel, "not a plain relative path inside the output folder");
-    }
-    const abs = path.resolve(this.tmp, rel);
-    if (!inside(abs, this.tmp) || abs === this.tmp) throw new UnsafePathError(rel, "resolves outside the output folder");
-    return abs;
+    return sitePath(this.tmp, rel);
   }
 
   /**

@@ -5,8 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { UnsafePathError } from "../errors.js";
-import { inside } from "../site/inside.js";
+import { inside, sitePath } from "../site/inside.js";
 
 export class LiveOut {
   /** Every file the site holds, by site path. */
@@ -77,12 +76,7 @@ export class LiveOut {
 
   /** The absolute path for a site path; refuses anything that is not a plain relative path inside the folder. */
   private target(rel: string): string {
-    if (rel === "" || path.isAbsolute(rel) || rel.includes("\\") || rel.includes("\0") || rel.split("/").some((s) => s === "" || s === "." || s === "..")) {
-      throw new UnsafePathError(rel, "not a plain relative path inside the output folder");
-    }
-    const abs = path.resolve(this.root, rel);
-    if (!inside(abs, this.root) || abs === this.root) throw new UnsafePathError(rel, "resolves outside the output folder");
-    return abs;
+    return sitePath(path.resolve(this.root), rel);
   }
 }
 

@@ -2,9 +2,9 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BuildError } from "../../src/errors.js";
+import { BuildError, UnsafePathError } from "../../src/errors.js";
 import { buildSite } from "../../src/site/build.js";
-import { inside } from "../../src/site/inside.js";
+import { inside, sitePath } from "../../src/site/inside.js";
 import { listFiles, tmpDir } from "../helpers/tmp-store.js";
 import { FIXTURES } from "./site-helpers.js";
 
@@ -28,6 +28,25 @@ describe("inside", () => {
     expect(inside("/s/../t", "/s")).toBe(false);
     expect(inside("/s", "/s")).toBe(true);
     expect(inside("/st", "/s")).toBe(false);
+  });
+});
+
+describe("sitePath", () => {
+  it("joins a plain relative path to the root, and the result is inside it", () => {
+    for (const rel of ["index.html", "keys/a/index.html", "..x/y", "a/...", ".hidden/x", "a b/ü.html"]) {
+      const abs = sitePath("/out/site", rel);
+      expect(abs).toBe(path.resolve("/out/site", rel));
+      expect(inside(abs, "/out/site") && abs !== "/out/site", rel).toBe(true);
+    }
+    expect(sitePath("/", "a.html")).toBe("/a.html");
+  });
+
+  it("refuses every path that is not plain: empty, absolute, dotted or empty segments, backslashes, NULs", () => {
+    const bad = [
+      "", "/", "/etc/passwd", "..", "../x", "a/..", "a/../b", "a/../../x", ".", "./a", "a/.", "a/./b", "a//b", "a/", "//a",
+      "a\\b", "..\\x", "a\0b", "a/\0",
+    ];
+    for (const rel of bad) expect(() => sitePath("/out/site", rel), JSON.stringify(rel)).toThrow(UnsafePathError);
   });
 });
 
