@@ -296,7 +296,9 @@ export class SiteRenderer {
     };
     const { template, pageTitle, crumbs, section } = pageFrame(page, model);
     const html = this.eta.render(template, {
-      page, h, root, csp: CSP, siteTitle: model.title, pageTitle, crumbs, section, pageKind: page.kind,
+      // What only the layout reads goes in one field: an include copies its caller's fields (~0.9 µs for nine of
+      // them, over ~110,000 includes in the 10k build).
+      page, h, root, frame: { csp: CSP, siteTitle: model.title, pageTitle, crumbs, section, pageKind: page.kind },
     });
     if (spliced === undefined || spliced.length === 0) return html;
     // The text between marks, and each mark's pieces in its place.

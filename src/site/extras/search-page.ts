@@ -8,7 +8,9 @@ export const SEARCH_PAGE = "search.html";
 export function renderSearchPage(siteTitle: string, templatesDir = TEMPLATES_DIR): string {
   const eta = new Eta({ views: templatesDir, autoEscape: true, cache: true, defaultExtension: ".eta" });
   return eta.render("/partials/extras/search-page", {
-    page: { kind: "search", path: SEARCH_PAGE }, root: "", csp: CSP, siteTitle, pageTitle: "Search",
-    crumbs: [{ label: siteTitle, href: "index.html" }, { label: "Search", href: SEARCH_PAGE }], section: "search", pageKind: "search",
+    page: { kind: "search", path: SEARCH_PAGE }, root: "", frame: {
+      csp: CSP, siteTitle, pageTitle: "Search",
+      crumbs: [{ label: siteTitle, href: "index.html" }, { label: "Search", href: SEARCH_PAGE }], section: "search", pageKind: "search",
+    },
   });
 }
