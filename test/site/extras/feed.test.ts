@@ -1,7 +1,7 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { normalizeBaseUrl, linkTo } from "../../../src/site/extras/base-url.js";
-import { dataSummary, feedFiles, keyFeed, nameUuid, siteFeed } from "../../../src/site/extras/feed.js";
+import { dataSummary, feedFiles, keyFeed, nameUuid, oneLine, siteFeed } from "../../../src/site/extras/feed.js";
 import { BuildError } from "../../../src/errors.js";
 import { record, table } from "./records.js";
 
@@ -97,5 +97,34 @@ describe("Atom feeds", () => {
     expect(nameUuid("a")).toBe(nameUuid("a"));
     expect(nameUuid("a")).not.toBe(nameUuid("b"));
     expect(nameUuid("a")).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
+
+describe("oneLine", () => {
+  /** The whole text collapsed, as dataSummary did before it looked at a prefix only. */
+  const whole = (text: string, max: number) => {
+    const line = text.replace(/\s+/g, " ").trim();
+    return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+  };
+
+  it("gives the whole text's answer from its start, whatever white space lies across the cut", () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const pieces = ["word", "x", " ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u2028", " \r\n ", "é", "😀", "-"];
+    for (let i = 0; i < 3000; i++) {
+      const max = [5, 20, 200][i % 3]!;
+      const n = rand(max * 6);
+      let text = "";
+      while (text.length < n) text += pieces[rand(pieces.length)]!;
+      // Long runs of white space at and around the cut (4 × max).
+      if (i % 4 === 0) text = text.slice(0, 4 * max - rand(10)) + " ".repeat(rand(3 * max)) + text;
+      expect(oneLine(text, max), JSON.stringify(text)).toBe(whole(text, max));
+    }
+  });
+
+  it("cuts a long report at 200 characters", () => {
+    const report = `# Title\n\n${"word ".repeat(1000)}`;
+    expect(dataSummary(record("markdown", report))).toBe(whole(report, 200));
+    expect(dataSummary(record("markdown", report))).toHaveLength(200);
   });
 });
