@@ -38,6 +38,22 @@ describe("AppendFile", () => {
     expect(readFileSync(file).equals(Buffer.concat(all))).toBe(true);
   });
 
+  it.each([0, 1 << 30])("reads any range, across runs and chunks, as the bytes appended (budget %d)", (budget) => {
+    const fd = openSync(path.join(dir, "r.bin"), "w+");
+    const f = new AppendFile(fd, 0, budget);
+    const all = runs(40);
+    for (const bytes of all) f.append(bytes);
+    const whole = Buffer.concat(all);
+    let seed = 3;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let i = 0; i < 300; i++) {
+      const offset = rand(whole.length - 1);
+      const length = 1 + rand(Math.min(whole.length - offset, i % 3 === 0 ? 3_000_000 : 50_000));
+      expect(f.read(offset, length)!.equals(whole.subarray(offset, offset + length)), `${offset}+${length}`).toBe(true);
+    }
+    f.close();
+  });
+
   it("serves written runs from memory within its budget, from the file past it", () => {
     const file = path.join(dir, "f.bin");
     const read = (budget: number) => {
