@@ -23,7 +23,10 @@ import { countRecordFiles, startReader, streamRendered, THREAD_AFTER, useThread,
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter, checkOut, defaultWriterThreads, type FileData } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
-import { ExtrasCollector } from "./extras/collect.js";
+import { ExtrasCollector, pageDiff } from "./extras/collect.js";
+import type { RenderedDiff, VersionDiff } from "./extras/diff.js";
+import { FsStore } from "../store/fs-store.js";
+import { readRecordSync } from "./read.js";
 import { SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
 
 export interface BuildOptions {
@@ -213,6 +216,24 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
 
   let scratch: string | undefined;
   let pack!: FragmentPack;
+  /** Where each record of a rebuild was read from, and the hash of what was read, to read it again for a late diff. */
+  const readFrom = new Map<string, { hash: string; source: string }>();
+  let again: FsStore | undefined;
+  const reread = (r: ArtifactRecord): ArtifactRecord => {
+    const at = readFrom.get(r.id)!;
+    again ??= new FsStore(options.dir, { limits: options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize } });
+    const dir = again.keyDir(r.key);
+    const read = readRecordSync(again, r.key, dir, lstatSync(dir, { throwIfNoEntry: false }), path.basename(at.source), at.source);
+    if (read === undefined || "reason" in read || read.hash !== at.hash) {
+      throw new BuildError(`${at.source} changed while the site was being built; build again.`);
+    }
+    return read.record;
+  };
+  const lateDiff = (before: ArtifactRecord, after: ArtifactRecord): VersionDiff | RenderedDiff => {
+    const d = pageDiff(reread(before), reread(after));
+    const html = renderer.renderDiff(d);
+    return html === undefined ? d : { previousId: d.previousId, currentId: d.currentId, html };
+  };
   let collector!: ExtrasCollector;
   try {
     // The previous build (its manifest, its pack) is loaded here, once the heap's growth is bounded.
@@ -227,6 +248,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       renderDiff: (d) => renderer.renderDiff(d),
       // A cached build takes a key's feed and compare data from the previous site when their content key is the same.
       ...(cache ? { keyed: { prefix: `${salt}\0${title}\0${baseUrl ?? ""}`, put: (rel, key, make) => put(rel, () => key, make) } } : {}),
+      // A rebuild leaves the diffs of records it had to the pages that ask for them (few: see RecordInfo.lateDiff).
+      ...(previous ? { lateDiff: (before: ArtifactRecord, after: ArtifactRecord) => lateDiff(before, after) } : {}),
     });
   } catch (err) {
     await writer.abort();
@@ -245,8 +268,9 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const records: ArtifactRecord[] = [];
     const shared = new Interner();
     const renderProblems: StoreProblem[] = [];
-    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff }) => {
-      let entry = fragments.get(key) ?? previous?.fragments.get(key);
+    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff, hash }) => {
+      const had = previous?.fragments.get(key);
+      let entry = fragments.get(key) ?? had;
       if (!entry) {
         let rendered: ReturnType<typeof render>;
         try {
@@ -265,7 +289,9 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       if (cache) hashOf.set(meta, key);
       records.push(meta);
       if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
-      collector.add(record, { descriptionText: entry.text, hash: key, ...(imagePath === undefined ? {} : { imagePath }) }, diff);
+      // Either of a late diff's two versions may be read again: any keyed record of a rebuild.
+      if (previous && record.key !== null) readFrom.set(record.id, { hash, source });
+      collector.add(record, { descriptionText: entry.text, hash: key, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}) }, diff);
     });
     collector.finish();
     renderer.extras = collector.helpers();

@@ -66,6 +66,9 @@ try {
   await started;
   const rest = await streamStore(dir, { report, ...(maxFileSize === undefined ? {} : { maxFileSize }) }, async ({ record, hash, source, imagePath, text }) => {
     const key = fragmentKey(hash, imagePath);
+    // A record the main thread has the fragment of (a rebuild) keeps an unchanged page, most likely: its diff is left
+    // for the main thread to make if a page asks for it (ExtrasCollector's lateDiff).
+    const fresh = !skip.has(key);
     let packed: PackedArtifact | undefined;
     let error: string | undefined;
     // Work sharing: when the main thread has less than `shareBelow` characters waiting it would soon sit idle, so
@@ -84,7 +87,7 @@ try {
     let diff: ReadyDiff | undefined;
     let diffChars = 0;
     if (error === undefined) {
-      if (record.key !== null && previous?.key === record.key && !share) {
+      if (record.key !== null && previous?.key === record.key && !share && fresh) {
         // Rendered here too when it can be (most diffs): the page then splices its HTML (~0.2 s of the page phase).
         const d = pageDiff(previous, record);
         const html = renderer.renderDiff(d);

@@ -1,5 +1,5 @@
 /** The build cache: a rebuild reuses what did not change, gives the bytes of a cache-less build, and stays out of the store and the site. */
-import { promises as fs } from "node:fs";
+import { promises as fs, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildSite, type BuildOptions } from "../../src/site/build.js";
@@ -189,6 +189,42 @@ describe("the build cache", () => {
     expect(page).toContain("A line added after the first build.");
     await build("plain", { cache: false });
     expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it.each(["never", "always"] as const)(
+    "makes a rebuild's diffs of unchanged versions for the pages it renders again, as a cache-less build (reader thread: %s)",
+    async (readThread) => {
+      await build("site", { readThread });
+      // Version 2 of 3 changes: version 3, unchanged, is shown against it, so its page (and its diff) is made again.
+      const file = path.join(store, "irregular-data", (await fs.readdir(path.join(store, "irregular-data"))).sort()[1]!);
+      const record = JSON.parse(await fs.readFile(file, "utf8")) as { description: string };
+      record.description = "## Edited after the first build";
+      await fs.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+      const again = await build("site", { readThread });
+      expect(again.reused).toBeGreaterThan(0);
+      await build("plain", { cache: false });
+      expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    },
+  );
+
+  it("fails, naming the file, when a version it reads again for a diff changed during the build; the site stays", async () => {
+    await build("site");
+    const names = (await fs.readdir(path.join(store, "irregular-data"))).sort();
+    const second = path.join(store, "irregular-data", names[1]!), third = path.join(store, "irregular-data", names[2]!);
+    const record = JSON.parse(await fs.readFile(second, "utf8")) as { description: string };
+    record.description = "## Edited after the first build";
+    await fs.writeFile(second, `${JSON.stringify(record, null, 2)}\n`);
+    const before = await snapshot(path.join(base, "site"));
+    let changed = false;
+    // Once the store is read (the first file written), version 3 changes under the build.
+    const onProgress = () => {
+      if (changed) return;
+      changed = true;
+      const text = readFileSync(third, "utf8");
+      writeFileSync(third, `${JSON.stringify({ ...JSON.parse(text), description: "changed while building" }, null, 2)}\n`);
+    };
+    await expect(build("site", { onProgress })).rejects.toThrow(/irregular-data.*changed while the site was being built; build again/);
+    expect(await snapshot(path.join(base, "site"))).toEqual(before);
   });
 
   it("sees a deleted version and a changed run: neighbours, lineage and run pages follow", async () => {

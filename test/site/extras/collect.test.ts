@@ -106,3 +106,40 @@ describe("ExtrasCollector", () => {
     expect(byPath(files).get("search/d-0.js")).toContain(String.raw`\"Bold text\"`);
   });
 });
+
+describe("late diffs (RecordInfo.lateDiff)", () => {
+  it("are made only when a page asks, only for the version that came before, and equal the diff made in add", () => {
+    const records = store().filter((r) => r.key === "alpha").slice(0, 6);
+    const asked: [string, string][] = [];
+    const late = new ExtrasCollector({
+      siteTitle: "S",
+      lateDiff: (previous, current) => {
+        asked.push([previous.id, current.id]);
+        return pageDiff(previous, current);
+      },
+    });
+    const eager = new ExtrasCollector({ siteTitle: "S" });
+    records.forEach((r, i) => {
+      // Every other version leaves its diff for later.
+      late.add(r, { descriptionText: "", ...(i % 2 === 1 ? { lateDiff: true } : {}) });
+      eager.add(r, { descriptionText: "" });
+    });
+    late.finish();
+    eager.finish();
+    expect(asked).toEqual([]);
+    const l = late.helpers(), e = eager.helpers();
+    for (let i = 1; i < records.length; i++) expect(l.diff(records[i - 1]!, records[i]!)).toEqual(e.diff(records[i - 1]!, records[i]!));
+    // Asked only for the versions it left: 1, 3 and 5, each against the one before.
+    expect(asked).toEqual([1, 3, 5].map((i) => [records[i - 1]!.id, records[i]!.id]));
+    // Not for two versions that did not follow each other.
+    expect(l.diff(records[0]!, records[3]!)).toBeUndefined();
+    expect(asked).toHaveLength(3);
+  });
+
+  it("are made in add when the collector has no lateDiff", () => {
+    const records = store().filter((r) => r.key === "alpha").slice(0, 3);
+    const c = new ExtrasCollector({ siteTitle: "S" });
+    for (const r of records) c.add(r, { descriptionText: "", lateDiff: true });
+    expect(c.helpers().diff(records[0]!, records[1]!)).toEqual(pageDiff(records[0]!, records[1]!));
+  });
+});
