@@ -268,7 +268,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const records: ArtifactRecord[] = [];
     const shared = new Interner();
     const renderProblems: StoreProblem[] = [];
-    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff, hash }) => {
+    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff, hash, text }) => {
       const had = previous?.fragments.get(key);
       let entry = fragments.get(key) ?? had;
       if (!entry) {
@@ -291,7 +291,9 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
       // Either of a late diff's two versions may be read again: any keyed record of a rebuild.
       if (previous && record.key !== null) readFrom.set(record.id, { hash, source });
-      collector.add(record, { descriptionText: entry.text, hash: key, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}) }, diff);
+      collector.add(record, {
+        descriptionText: entry.text, hash: key, size: text.length, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}),
+      }, diff);
     });
     collector.finish();
     renderer.extras = collector.helpers();

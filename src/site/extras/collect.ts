@@ -86,6 +86,8 @@ export interface RecordInfo {
    * taken from the previous site, needs few of them (the diffs were ~0.4 s of CPU in a 10k rebuild after a touch).
    */
   lateDiff?: boolean;
+  /** Its record file's length in characters: lets the key's compare data wait for its records (CompareBuilder.add). */
+  size?: number;
 }
 
 /** What the templates use (`it.h.extras`). */
@@ -197,7 +199,7 @@ export class ExtrasCollector {
     state.feed.push(item);
     if (state.feed.length > FEED_ENTRIES) state.feed.shift();
     this.pushNewest(item);
-    if (state.compare instanceof CompareBuilder) state.compare.add(record);
+    if (state.compare instanceof CompareBuilder) state.compare.add(record, info.size);
     state.trend.push(trendInput(record));
     if (info.hash === undefined) state.hashes = undefined;
     else state.hashes?.push(info.hash);

@@ -1,7 +1,7 @@
 import vm from "node:vm";
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { compareDataFile, versionLines } from "../../../src/site/extras/compare-data.js";
+import { CompareBuilder, compareDataFile, versionLines } from "../../../src/site/extras/compare-data.js";
 import { DATA_GLOBAL } from "../../../src/site/extras/escape.js";
 import { collectExtras } from "../../../src/site/extras/collect.js";
 import { LATEST_API, latestApi } from "../../../src/site/extras/latest-api.js";
@@ -110,6 +110,20 @@ describe("compare data files", () => {
     expect(data.versions[0]!.description).toEqual(sneaky);
     expect(data.versions[1]!.lines).toEqual(sneaky);
     expect(Object.keys(data.versions[0]!)).toEqual(["n", "id", "created", "type", "description", "lines"]);
+  });
+  it("come out the same when the builder keeps versions until the file is made, within and past its budget", () => {
+    const versions = Array.from({ length: 12 }, (_, i) => i % 3 === 0
+      ? table(["c", "d"], [[i, `row ${i}`], [NASTY, null]], { key: "k", minute: i, description: `v${i}` })
+      : record("markdown", `# v${i}\n${"text ".repeat(i * 3)}\n`, { key: "k", minute: i }));
+    for (const maxTotal of [30, 200, 4_000_000]) {
+      const eager = new CompareBuilder("k", { maxTotal });
+      for (const v of versions) eager.add(v);
+      // Sizes that fit the budget at first and then do not (the builder then turns what it kept into lines).
+      const held = new CompareBuilder("k", { maxTotal });
+      versions.forEach((v, i) => held.add(v, 10 + i));
+      expect(held.count).toBe(versions.length);
+      expect(held.file()).toEqual(eager.file());
+    }
   });
   it("versionLines of progress and images", () => {
     expect(versionLines(record("progress", 33.333))).toEqual(["33.33%"]);
