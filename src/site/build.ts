@@ -25,8 +25,7 @@ import { SiteWriter, checkOut, defaultWriterThreads, type FileData } from "./wri
 import { normalizeBaseUrl } from "./extras/base-url.js";
 import { ExtrasCollector, pageDiff } from "./extras/collect.js";
 import type { RenderedDiff, VersionDiff } from "./extras/diff.js";
-import { FsStore } from "../store/fs-store.js";
-import { readRecordSync } from "./read.js";
+import { Rereader } from "./read.js";
 import { SEARCH_PAGE, renderSearchPage } from "./extras/search-page.js";
 
 export interface BuildOptions {
@@ -216,21 +215,10 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
 
   let scratch: string | undefined;
   let pack!: FragmentPack;
-  /** Where each record of a rebuild was read from, and the hash of what was read, to read it again for a late diff. */
-  const readFrom = new Map<string, { hash: string; source: string }>();
-  let again: FsStore | undefined;
-  const reread = (r: ArtifactRecord): ArtifactRecord => {
-    const at = readFrom.get(r.id)!;
-    again ??= new FsStore(options.dir, { limits: options.maxFileSize === undefined ? {} : { maxFileSize: options.maxFileSize } });
-    const dir = again.keyDir(r.key);
-    const read = readRecordSync(again, r.key, dir, lstatSync(dir, { throwIfNoEntry: false }), path.basename(at.source), at.source);
-    if (read === undefined || "reason" in read || read.hash !== at.hash) {
-      throw new BuildError(`${at.source} changed while the site was being built; build again.`);
-    }
-    return read.record;
-  };
+  /** A rebuild's records, to read again for a late diff. */
+  const reread = new Rereader(options.dir, options.maxFileSize);
   const lateDiff = (before: ArtifactRecord, after: ArtifactRecord): VersionDiff | RenderedDiff => {
-    const d = pageDiff(reread(before), reread(after));
+    const d = pageDiff(reread.again(before), reread.again(after));
     const html = renderer.renderDiff(d);
     return html === undefined ? d : { previousId: d.previousId, currentId: d.currentId, html };
   };
@@ -290,7 +278,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       records.push(meta);
       if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
       // Either of a late diff's two versions may be read again: any keyed record of a rebuild.
-      if (previous && record.key !== null) readFrom.set(record.id, { hash, source });
+      if (previous && record.key !== null) reread.remember(record.id, hash, source);
       collector.add(record, {
         descriptionText: entry.text, hash: key, size: text.length, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}),
       }, diff);

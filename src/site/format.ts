@@ -55,10 +55,24 @@ export function htmlToText(html: string, max = 200): string {
     .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'")
     .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => safeChar(parseInt(h, 16)))
     .replace(/&#(\d+);/g, (_, d: string) => safeChar(parseInt(d, 10)))
-    .replace(/&nbsp;/g, " ").replace(/&amp;/g, "&")
-    .replace(/\s+/g, " ")
-    .trim();
-  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+    .replace(/&nbsp;/g, " ").replace(/&amp;/g, "&");
+  return oneLine(text, max);
+}
+
+/**
+ * `text` with its white space collapsed to single spaces and trimmed, cut to `max` characters with an ellipsis.
+ * A report runs to kilobytes and only its start is shown: its first `4 × max` characters are collapsed, and the
+ * whole only when those make too little text to tell (~45 ms of the 10k build collapsed whole reports).
+ */
+export function oneLine(text: string, max: number): string {
+  // The collapsed prefix agrees with the collapsed whole up to its last character (a run of white space across the
+  // cut becomes one space either way), so more than `max + 1` characters of it settle the answer.
+  if (text.length > 4 * max) {
+    const head = text.slice(0, 4 * max).replace(/\s+/g, " ").trimStart();
+    if (head.length > max + 1) return `${head.slice(0, max - 1).trimEnd()}…`;
+  }
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }
 
 function safeChar(code: number): string {

@@ -7,7 +7,7 @@
  * of ~6 async calls per file (which cost more than the reading itself) are gone.
  */
 import { hash } from "node:crypto";
-import { closeSync, constants as fsc, fstatSync, openSync, promises as fs, readSync, type Stats } from "node:fs";
+import { closeSync, constants as fsc, fstatSync, lstatSync, openSync, promises as fs, readSync, type Stats } from "node:fs";
 import path from "node:path";
 import { sniffImage } from "../artifacts/image.js";
 import { BuildError } from "../errors.js";
@@ -138,6 +138,36 @@ export function readRecordSync(
   const checked = parsed.ok ? checkVersionFile(parsed.value, key, name, store.limits) : parsed;
   if (!checked.ok) return { path: relPath, reason: checked.reason };
   return { record: checked.value, hash: hash("sha1", bytes, "hex"), text };
+}
+
+/**
+ * Reads records of a store again, each checked to be the bytes read the first time (a rebuild's late diffs, see
+ * ExtrasCollector's `lateDiff`): a record file changed in between throws a BuildError naming it.
+ */
+export class Rereader {
+  private readonly store: FsStore;
+  private readonly read = new Map<string, { hash: string; source: string }>();
+
+  constructor(dir: string, maxFileSize?: number) {
+    this.store = new FsStore(dir, { limits: maxFileSize === undefined ? {} : { maxFileSize } });
+  }
+
+  /** Notes where record `id` was read from (its path as problems name it) and the hash of what was read. */
+  remember(id: string, hash: string, source: string): void {
+    this.read.set(id, { hash, source });
+  }
+
+  /** The full record, read again. */
+  again(record: ArtifactRecord): ArtifactRecord {
+    const at = this.read.get(record.id);
+    if (!at) throw new Error(`No record file noted for ${JSON.stringify(record.id)}`);
+    const dir = this.store.keyDir(record.key);
+    const read = readRecordSync(this.store, record.key, dir, lstatSync(dir, { throwIfNoEntry: false }), path.basename(at.source), at.source);
+    if (read === undefined || "reason" in read || read.hash !== at.hash) {
+      throw new BuildError(`${at.source} changed while the site was being built; build again.`);
+    }
+    return read.record;
+  }
 }
 
 /** Reads a file to its end: `size` is a hint (the file may have grown or shrunk since fstat). */

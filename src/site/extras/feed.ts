@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ArtifactRecord } from "../../types.js";
-import { formatCount } from "../format.js";
+import { formatCount, oneLine } from "../format.js";
 import { INDEX_PAGE, artifactPage, keyPage } from "../paths.js";
 import { linkTo } from "./base-url.js";
 import { escapeXml } from "./escape.js";
@@ -39,22 +39,6 @@ export function dataSummary(record: ArtifactRecord): string {
     case "progress": return `Progress ${Math.round(record.data * 100) / 100}%`;
     default: return "";
   }
-}
-
-/**
- * `text` with its white space collapsed to single spaces and trimmed, cut to `max` characters with an ellipsis.
- * A report runs to kilobytes and only its start is shown: its first `4 × max` characters are collapsed, and the
- * whole only when those make too little text to tell (~45 ms of the 10k build collapsed whole reports).
- */
-export function oneLine(text: string, max: number): string {
-  // The collapsed prefix agrees with the collapsed whole up to its last character (a run of white space across the
-  // cut becomes one space either way), so more than `max + 1` characters of it settle the answer.
-  if (text.length > 4 * max) {
-    const head = text.slice(0, 4 * max).replace(/\s+/g, " ").trimStart();
-    if (head.length > max + 1) return `${head.slice(0, max - 1).trimEnd()}…`;
-  }
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }
 
 /** A UUID made from a name (SHA-1, RFC 4122 version 5 layout), for feed ids that stay put across builds. */

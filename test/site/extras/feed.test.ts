@@ -1,7 +1,8 @@
 import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
 import { normalizeBaseUrl, linkTo } from "../../../src/site/extras/base-url.js";
-import { dataSummary, feedFiles, keyFeed, nameUuid, oneLine, siteFeed } from "../../../src/site/extras/feed.js";
+import { dataSummary, feedFiles, keyFeed, nameUuid, siteFeed } from "../../../src/site/extras/feed.js";
+import { oneLine } from "../../../src/site/format.js";
 import { BuildError } from "../../../src/errors.js";
 import { record, table } from "./records.js";
 
