@@ -256,7 +256,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     const records: ArtifactRecord[] = [];
     const shared = new Interner();
     const renderProblems: StoreProblem[] = [];
-    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff, hash, text }) => {
+    const rest = await streamRendered(options.dir, { ...streamOptions(), report, known: previous?.fragments.keys(), ...(early ? { reader: early } : {}) }, ({ record, key, source, imagePath, render, diff, text }) => {
       const had = previous?.fragments.get(key);
       let entry = fragments.get(key) ?? had;
       if (!entry) {
@@ -278,7 +278,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       records.push(meta);
       if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
       // Either of a late diff's two versions may be read again: any keyed record of a rebuild.
-      if (previous && record.key !== null) reread.remember(record.id, hash, source);
+      if (previous && record.key !== null) reread.remember(record.id, source);
       collector.add(record, {
         descriptionText: entry.text, hash: key, size: text.length, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}),
       }, diff);

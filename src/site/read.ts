@@ -141,30 +141,33 @@ export function readRecordSync(
 }
 
 /**
- * Reads records of a store again, each checked to be the bytes read the first time (a rebuild's late diffs, see
- * ExtrasCollector's `lateDiff`): a record file changed in between throws a BuildError naming it.
+ * Reads records of a store again (a rebuild's late diffs, see ExtrasCollector's `lateDiff`). A record file rewritten
+ * in between (a progress artifact updated in place by a running job) gives its new content: the store's stamp was
+ * taken before the first read, so the next build sees the change and makes the page again. A file gone or no longer a
+ * valid record throws a BuildError naming it.
  */
 export class Rereader {
   private readonly store: FsStore;
-  private readonly read = new Map<string, { hash: string; source: string }>();
+  private readonly read = new Map<string, string>();
 
   constructor(dir: string, maxFileSize?: number) {
     this.store = new FsStore(dir, { limits: maxFileSize === undefined ? {} : { maxFileSize } });
   }
 
-  /** Notes where record `id` was read from (its path as problems name it) and the hash of what was read. */
-  remember(id: string, hash: string, source: string): void {
-    this.read.set(id, { hash, source });
+  /** Notes where record `id` was read from: its path as problems name it. */
+  remember(id: string, source: string): void {
+    this.read.set(id, source);
   }
 
   /** The full record, read again. */
   again(record: ArtifactRecord): ArtifactRecord {
-    const at = this.read.get(record.id);
-    if (!at) throw new Error(`No record file noted for ${JSON.stringify(record.id)}`);
+    const source = this.read.get(record.id);
+    if (source === undefined) throw new Error(`No record file noted for ${JSON.stringify(record.id)}`);
     const dir = this.store.keyDir(record.key);
-    const read = readRecordSync(this.store, record.key, dir, lstatSync(dir, { throwIfNoEntry: false }), path.basename(at.source), at.source);
-    if (read === undefined || "reason" in read || read.hash !== at.hash) {
-      throw new BuildError(`${at.source} changed while the site was being built; build again.`);
+    const read = readRecordSync(this.store, record.key, dir, lstatSync(dir, { throwIfNoEntry: false }), path.basename(source), source);
+    if (read === undefined || "reason" in read || read.record.id !== record.id) {
+      const why = read === undefined ? "is gone" : "reason" in read ? `cannot be read again (${read.reason})` : "holds another artifact";
+      throw new BuildError(`${source} ${why}: it changed while the site was being built; build again.`);
     }
     return read.record;
   }

@@ -1,5 +1,5 @@
 /** The build cache: a rebuild reuses what did not change, gives the bytes of a cache-less build, and stays out of the store and the site. */
-import { promises as fs, readFileSync, writeFileSync } from "node:fs";
+import { promises as fs, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildSite, type BuildOptions } from "../../src/site/build.js";
@@ -207,23 +207,48 @@ describe("the build cache", () => {
     },
   );
 
-  it("fails, naming the file, when a version it reads again for a diff changed during the build; the site stays", async () => {
-    await build("site");
+  /** Edits version 2 of irregular-data, so that version 3 (unchanged) is diffed late; returns both files. */
+  async function editSecond(): Promise<{ second: string; third: string }> {
     const names = (await fs.readdir(path.join(store, "irregular-data"))).sort();
     const second = path.join(store, "irregular-data", names[1]!), third = path.join(store, "irregular-data", names[2]!);
     const record = JSON.parse(await fs.readFile(second, "utf8")) as { description: string };
     record.description = "## Edited after the first build";
     await fs.writeFile(second, `${JSON.stringify(record, null, 2)}\n`);
-    const before = await snapshot(path.join(base, "site"));
+    return { second, third };
+  }
+
+  it("takes a version rewritten during the build as it is now for its late diff, and the next build catches up", async () => {
+    await build("site");
+    const { third } = await editSecond();
     let changed = false;
-    // Once the store is read (the first file written), version 3 changes under the build.
+    // Once the store is read (the first file written), version 3 is rewritten in place, as a running job would.
     const onProgress = () => {
       if (changed) return;
       changed = true;
-      const text = readFileSync(third, "utf8");
-      writeFileSync(third, `${JSON.stringify({ ...JSON.parse(text), description: "changed while building" }, null, 2)}\n`);
+      const record = JSON.parse(readFileSync(third, "utf8")) as { description: string };
+      writeFileSync(third, `${JSON.stringify({ ...record, description: "rewritten while building" }, null, 2)}\n`);
     };
-    await expect(build("site", { onProgress })).rejects.toThrow(/irregular-data.*changed while the site was being built; build again/);
+    await build("site", { onProgress });
+    expect(changed).toBe(true);
+    // The store's stamp was taken before the rewrite: the next build does not stop early, and gives the bytes of a
+    // cache-less build of the store as it is now.
+    const next = await build("site");
+    expect(next.unchanged).toBe(false);
+    await build("plain", { cache: false });
+    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+  });
+
+  it("fails, naming the file, when a version it reads again for a diff is gone; the site stays", async () => {
+    await build("site");
+    const { third } = await editSecond();
+    const before = await snapshot(path.join(base, "site"));
+    let gone = false;
+    const onProgress = () => {
+      if (gone) return;
+      gone = true;
+      rmSync(third);
+    };
+    await expect(build("site", { onProgress })).rejects.toThrow(/irregular-data.* is gone: it changed while the site was being built; build again/);
     expect(await snapshot(path.join(base, "site"))).toEqual(before);
   });
 
