@@ -277,8 +277,6 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       if (cache) hashOf.set(meta, key);
       records.push(meta);
       if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
-      // Either of a late diff's two versions may be read again: any keyed record of a rebuild.
-      if (previous && record.key !== null) reread.remember(record.id, source);
       collector.add(record, {
         descriptionText: entry.text, hash: key, size: text.length, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}),
       }, diff);

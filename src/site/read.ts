@@ -13,7 +13,7 @@ import { sniffImage } from "../artifacts/image.js";
 import { BuildError } from "../errors.js";
 import type { ProblemSink, StoreProblem } from "../store/backend.js";
 import { FsStore, UNKEYED_DIR } from "../store/fs-store.js";
-import { timestampOfFileName } from "../store/rules.js";
+import { timestampOfFileName, versionFileName } from "../store/rules.js";
 import { checkVersionFile, parseJson } from "../store/validate.js";
 import type { ArtifactRecord, RunRecord } from "../types.js";
 import { imageFile } from "./paths.js";
@@ -141,30 +141,25 @@ export function readRecordSync(
 }
 
 /**
- * Reads records of a store again (a rebuild's late diffs, see ExtrasCollector's `lateDiff`). A record file rewritten
- * in between (a progress artifact updated in place by a running job) gives its new content: the store's stamp was
- * taken before the first read, so the next build sees the change and makes the page again. A file gone or no longer a
+ * Reads records of a store again (a rebuild's late diffs, see ExtrasCollector's `lateDiff`), from the file their
+ * key and `created` name (a version's file name is its `created`, checked on read). A record file rewritten in
+ * between (a progress artifact updated in place by a running job) gives its new content: the store's stamp was taken
+ * before the first read, so the next build sees the change and makes the page again. A file gone or no longer a
  * valid record throws a BuildError naming it.
  */
 export class Rereader {
   private readonly store: FsStore;
-  private readonly read = new Map<string, string>();
 
   constructor(dir: string, maxFileSize?: number) {
     this.store = new FsStore(dir, { limits: maxFileSize === undefined ? {} : { maxFileSize } });
   }
 
-  /** Notes where record `id` was read from: its path as problems name it. */
-  remember(id: string, source: string): void {
-    this.read.set(id, source);
-  }
-
   /** The full record, read again. */
   again(record: ArtifactRecord): ArtifactRecord {
-    const source = this.read.get(record.id);
-    if (source === undefined) throw new Error(`No record file noted for ${JSON.stringify(record.id)}`);
+    const name = versionFileName(Date.parse(record.created));
+    const source = path.join(this.store.location, record.key ?? UNKEYED_DIR, name);
     const dir = this.store.keyDir(record.key);
-    const read = readRecordSync(this.store, record.key, dir, lstatSync(dir, { throwIfNoEntry: false }), path.basename(source), source);
+    const read = readRecordSync(this.store, record.key, dir, lstatSync(dir, { throwIfNoEntry: false }), name, source);
     if (read === undefined || "reason" in read || read.record.id !== record.id) {
       const why = read === undefined ? "is gone" : "reason" in read ? `cannot be read again (${read.reason})` : "holds another artifact";
       throw new BuildError(`${source} ${why}: it changed while the site was being built; build again.`);
