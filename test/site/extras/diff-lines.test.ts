@@ -52,6 +52,23 @@ describe("diffOps", () => {
     }
   });
 
+  it("is as correct and minimal with many lines or much text as with a few short ones (lines numbered, not compared)", () => {
+    const next = rng(5);
+    const pad = "x".repeat(400);
+    for (const [count, long] of [[150, false], [40, true]] as const) {
+      for (let t = 0; t < 6; t++) {
+        // Many lines (over 256 on both sides), or long lines (over 32K characters on both): both take the numbered path.
+        const lines = (n: number) => Array.from({ length: n }, () => `${long ? pad : ""}${"abcdef"[Math.floor(next() * 6)]!}`);
+        const a = lines(count + Math.floor(next() * 20)), b = lines(count + Math.floor(next() * 20));
+        const ops = diffOps(a, b)!;
+        const { old, neu } = replay(a, b, ops);
+        expect(old).toEqual(a);
+        expect(neu).toEqual(b);
+        expect(ops.filter((o) => o === "same").length).toBe(lcs(a, b));
+      }
+    }
+  });
+
   it("handles empty sides and identical texts", () => {
     expect(diffOps([], [])).toEqual([]);
     expect(diffOps([], ["a", "b"])).toEqual(["add", "add"]);
@@ -75,6 +92,7 @@ describe("splitLines", () => {
     expect(splitLines("")).toEqual([]);
     expect(splitLines("a\r\nb\rc\n")).toEqual(["a", "b", "c"]);
     expect(splitLines("a\n\n")).toEqual(["a", ""]);
+    expect(splitLines("a\nb\r\n\rc")).toEqual(["a", "b", "", "c"]);
   });
 });
 
