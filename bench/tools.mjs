@@ -9,7 +9,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { countHtml } from "./measure.mjs";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = path.join(root, "dist", "cli", "main.js");
+/** The command as installed: package.json's bin (the bundle of scripts/bundle.mjs). */
+const BIN = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).bin.artifacts;
+const CLI = path.join(root, BIN);
 const LIBRARY = path.join(root, "dist", "site", "build.js");
 const HUGO = "/usr/bin/hugo";
 const ELEVENTY = path.join(root, "node_modules", "@11ty", "eleventy", "cmd.cjs");
@@ -23,7 +25,7 @@ export async function ourBuilder() {
   if (fs.existsSync(CLI)) {
     return {
       available: true,
-      via: "node dist/cli/main.js build",
+      via: `node ${BIN} build`,
       command: (store, out) => [process.execPath, [CLI, "build", "--strict", "--dir", store, "--out", out]],
     };
   }
@@ -41,7 +43,7 @@ if (result?.problems?.length) { console.error(result.problems.length + " file(s)
       command: (store, out) => [process.execPath, ["--input-type=module", "-e", script, store, out]],
     };
   }
-  return { available: false, reason: "neither dist/cli/main.js nor dist/site/build.js exists yet (the site builder is not written)" };
+  return { available: false, reason: `neither ${BIN} nor dist/site/build.js exists yet (run npm run build)` };
 }
 
 /** Our artifact pages (`artifacts/<id>.html`), the figure that must equal the store's artifact count. */

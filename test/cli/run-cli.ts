@@ -1,12 +1,12 @@
 /** Runs the built `artifacts` command as a real child process (plain pipes, or under a pseudo-terminal via script(1)). */
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { versionFileName } from "../../src/store/rules.js";
 import type { ArtifactRecord, RunRecord } from "../../src/types.js";
-import { repoRoot } from "../helpers/processes.js";
+import { BIN, repoRoot } from "../helpers/processes.js";
 import { writeRaw } from "../helpers/tmp-store.js";
 
-export const MAIN = path.join(repoRoot, "dist", "cli", "main.js");
+/** What `artifacts` runs once installed (package.json's bin): the bundled command. */
+export const MAIN = BIN;
 
 export interface CliResult {
   code: number | null;

@@ -3,7 +3,7 @@
  * that import `dist/index.js`, and runs them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { promises as fs, statSync } from "node:fs";
+import { promises as fs, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -20,19 +20,24 @@ function mtime(file: string): number | undefined {
   }
 }
 
-/** True when some `src/**.ts` has no `dist/**.js` or is newer than it. */
+/** The `artifacts` command as installed: package.json's bin, the bundle of scripts/bundle.mjs. */
+export const BIN = path.join(repoRoot, (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { bin: { artifacts: string } }).bin.artifacts);
+
+/** True when some `src/**.ts` has no `dist/**.js`, or is newer than it or than the bundle. */
 async function distIsStale(): Promise<boolean> {
   const src = path.join(repoRoot, "src");
+  const bundled = mtime(BIN);
   for (const rel of (await fs.readdir(src, { recursive: true })) as string[]) {
     if (!rel.endsWith(".ts") || rel.endsWith(".d.ts")) continue;
     const out = mtime(path.join(repoRoot, "dist", rel.replace(/\.ts$/, ".js")));
-    if (out === undefined || out < mtime(path.join(src, rel))!) return true;
+    const made = mtime(path.join(src, rel))!;
+    if (out === undefined || out < made || bundled === undefined || bundled < made) return true;
   }
   return false;
 }
 
 /**
- * Builds `dist/` with tsc unless it is up to date. A lock folder keeps test files that run at the same time from
+ * Builds `dist/` with tsc, and the bundled command with scripts/bundle.mjs, unless they are up to date. A lock folder keeps test files that run at the same time from
  * building at once. tsc's exit code is ignored (it still emits when another part has type errors); only a
  * missing `dist/index.js` fails.
  */
@@ -55,11 +60,13 @@ export async function ensureBuilt(): Promise<void> {
       spawnSync(process.execPath, [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], {
         cwd: repoRoot, stdio: "ignore",
       });
+      spawnSync(process.execPath, [path.join(repoRoot, "scripts", "bundle.mjs")], { cwd: repoRoot, stdio: "ignore" });
     }
   } finally {
     await fs.rm(lock, { recursive: true, force: true });
   }
   if (mtime(path.join(repoRoot, "dist", "index.js")) === undefined) throw new Error("tsc did not produce dist/index.js");
+  if (mtime(BIN) === undefined) throw new Error(`scripts/bundle.mjs did not produce ${BIN}`);
 }
 
 /** Writes an ESM script into `dir`; `{{dist}}` in the source becomes the URL of `dist/index.js`. */
