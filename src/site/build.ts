@@ -278,7 +278,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       records.push(meta);
       if (records.length === largeAt && !bounded) bounded = boundHeapGrowth();
       collector.add(record, {
-        descriptionText: entry.text, hash: key, size: text.length, ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}),
+        // The key's compare data waits for its records only when the previous site may have the same file (`size`).
+        descriptionText: entry.text, hash: key, ...(previous ? { size: text.length } : {}), ...(imagePath === undefined ? {} : { imagePath }), ...(had ? { lateDiff: true } : {}),
       }, diff);
     });
     collector.finish();
