@@ -137,33 +137,43 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const salt = siteSalt(renderer.templatesDir);
   const out = await checkOut(options.out, options.dir);
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out, salt }) : undefined;
-  // A store of a few thousand records: a reader thread, and writer threads from the first file (as many files).
-  // One of LARGE_STORE or more: no fragment or diff held in memory: they would not fit the budget anyway. Counted
-  // (listings only) after the early stop when there is a snapshot to stop for, else first.
-  let size: { big: boolean; large: boolean } | undefined;
+  // A store of a few thousand records (`big`): a reader thread, and writer threads from the first file (as many
+  // files). One of LARGE_STORE or more (`large`): no fragment or diff held in memory: they would not fit the budget
+  // anyway. Counted (listings only) after the early stop when there is a snapshot to stop for, else first; `large`
+  // after the reader thread is started when it can be (counting a 10k store to the end delayed it ~10 ms).
+  let big: boolean | undefined;
+  let large: boolean | undefined;
   const largeAt = options.largeStore ?? LARGE_STORE;
-  const sizeOf = () => {
-    const counted = countRecordFiles(options.dir, Math.max(largeAt, THREAD_AFTER));
-    return { big: counted >= THREAD_AFTER, large: counted >= largeAt };
+  const isBig = () => (big ??= countRecordFiles(options.dir, THREAD_AFTER) >= THREAD_AFTER);
+  const isLarge = (): boolean => {
+    if (large === undefined) {
+      // A store known to be small is not counted again; one not counted yet is counted once for both.
+      if (big === false && largeAt > THREAD_AFTER) return (large = false);
+      const counted = countRecordFiles(options.dir, Math.max(largeAt, THREAD_AFTER));
+      big ??= counted >= THREAD_AFTER;
+      large = counted >= largeAt;
+    }
+    return large;
   };
-  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: (size ??= sizeOf()).big });
+  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: isBig() });
   // A large build bounds the heap's growth before it loads the previous build's manifest: loaded under V8's own rule,
   // its garbage grew the heap early, and a 100k rebuild after a touch peaked at ~550 MB.
   let bounded = false;
   const previousBuild = () => {
-    if ((size ??= sizeOf()).large && !bounded) bounded = boundHeapGrowth();
+    if (isLarge() && !bounded) bounded = boundHeapGrowth();
     return cache?.previous;
   };
   // The store as this build sees it, before reading it: a file changed while the build reads makes the next build
   // miss the snapshot and build again, never the other way round.
   let storeStamp: string | undefined;
   let writer: SiteWriter;
+  let largeStore = false;
   let early: EarlyReader | undefined;
   try {
     // With no snapshot to stop early for, the reader thread loads (~0.15 s) while the store is stamped and the
     // writer made ready; it reads nothing before the stream takes it, after the stamp.
     if (cache?.hasSnapshot !== true && useThread(options.dir, streamOptions())) {
-      early = startReader(options.dir, { ...streamOptions(), known: previousBuild()?.fragments.keys() });
+      early = startReader(options.dir, { ...streamOptions(), known: cache?.hasManifest ? previousBuild()?.fragments.keys() : undefined });
     }
     storeStamp = cache && treeStamp(options.dir, JSON.stringify([title, baseUrl ?? null, options.maxFileSize ?? null]));
     const same = cache?.unchanged(storeStamp, out);
@@ -176,14 +186,14 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       options.onProgress?.(same.files, same.files);
       return { pages: same.pages, files: same.files, problems, durationMs: performance.now() - started, reused: same.files, unchanged: true };
     }
-    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: (size ??= sizeOf()).big });
+    largeStore = isLarge();
+    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: isBig() });
   } catch (err) {
     early?.cancel();
     cache?.release();
     if (bounded) unboundHeapGrowth();
     throw err;
   }
-  const { large } = size;
   let previous: ReturnType<typeof previousBuild>;
   const files = new Map<string, FileEntry>();
   let reused = 0;
@@ -228,11 +238,11 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     previous = previousBuild();
     scratch = cache ? undefined : mkdtempSync(path.join(os.tmpdir(), "artifact-press-"));
     pack = cache?.pack ?? new FragmentPack(path.join(scratch!, "fragments.pack"), 0);
-    if (large) pack.writeThrough();
+    if (largeStore) pack.writeThrough();
     // Feeds, compare data, the API and the search index are written as they complete (see extras/collect.ts).
     collector = new ExtrasCollector({
       siteTitle: title, ...(baseUrl === undefined ? {} : { baseUrl }),
-      emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: large,
+      emit: (file) => writer.writeSync(file.path, file.data), diffsOnDisk: true, diffsWriteThrough: largeStore,
       renderDiff: (d) => renderer.renderDiff(d),
       // A cached build takes a key's feed and compare data from the previous site when their content key is the same.
       ...(cache ? { keyed: { prefix: `${salt}\0${title}\0${baseUrl ?? ""}`, put: (rel, key, make) => put(rel, () => key, make) } } : {}),

@@ -173,6 +173,11 @@ export class BuildCache {
     return this.snapshot !== undefined;
   }
 
+  /** Whether a previous build left a manifest (made with any salt): without one, `previous` is undefined. */
+  get hasManifest(): boolean {
+    return this.loaded ? this.loaded.previous !== undefined : existsSync(path.join(this.dir, MANIFEST));
+  }
+
   /** The previous build's fragment index and published files, when they were made with the same salt. */
   get previous(): Previous | undefined {
     return this.load().previous;
