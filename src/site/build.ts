@@ -354,8 +354,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       }, (rel) => writer.statOf(rel));
       const snapshot = storeStamp === undefined || site === undefined ? undefined
         : { store: storeStamp, site, pages: model.pages.length, files: writer.count, problems };
-      await pack.settle();
-      cache.save(fragments, files, snapshot);
+      await cache.save(fragments, files, snapshot, () => pack.settle());
     }
     return { pages: model.pages.length, files: writer.count, problems, durationMs: performance.now() - started, reused, unchanged: false };
   } catch (err) {
