@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countRecordFiles, THREAD_AFTER } from "../../src/site/read-thread.js";
 import { BIN, ensureBuilt, repoRoot } from "../helpers/processes.js";
-import { listFiles, tmpDir } from "../helpers/tmp-store.js";
+import { tmpDir, treeBytes } from "../helpers/tmp-store.js";
 import { cli, cleanEnv, makeRecord, writeRecord } from "./run-cli.js";
 import { spawnSync } from "node:child_process";
 
@@ -23,13 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
-
-/** Every file of a built site and its bytes. */
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const rel of await listFiles(root)) files.set(rel, (await fs.readFile(path.join(root, rel))).toString("base64"));
-  return files;
-}
 
 describe("the bundled command", () => {
   it("is package.json's bin, a file of its own beside its reader thread, and knows the package's version", async () => {
@@ -70,8 +63,8 @@ describe("the bundled command", () => {
     expect(bundled.stdout).toMatch(/^Built \d+ pages into /);
     const plain = build(UNBUNDLED, path.join(base, "plain"));
     expect(plain.status).toBe(0);
-    const a = await snapshot(path.join(base, "bundled"));
+    const a = await treeBytes(path.join(base, "bundled"));
     expect(a.size).toBeGreaterThan(keys * versions);
-    expect(a).toEqual(await snapshot(path.join(base, "plain")));
+    expect(a).toEqual(await treeBytes(path.join(base, "plain")));
   });
 });

@@ -63,3 +63,10 @@ export async function writeRaw(root: string, rel: string, value: unknown): Promi
   await fs.writeFile(file, typeof value === "string" ? value : `${JSON.stringify(value, null, 2)}\n`);
   return file;
 }
+
+/** Every file under `root` (listFiles) with its bytes as base64: equal maps, byte-identical trees. */
+export async function treeBytes(root: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const rel of await listFiles(root)) files.set(rel, (await fs.readFile(path.join(root, rel))).toString("base64"));
+  return files;
+}

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildSite, type BuildOptions } from "../../src/site/build.js";
 import { BuildCache, siteSalt, type FileEntry } from "../../src/site/cache.js";
 import { TEMPLATES_DIR } from "../../src/site/render.js";
-import { listFiles, tmpDir } from "../helpers/tmp-store.js";
+import { listFiles, tmpDir, treeBytes } from "../helpers/tmp-store.js";
 import { FIXTURES } from "./site-helpers.js";
 
 let base: string;
@@ -24,13 +24,6 @@ afterEach(async () => {
 
 const build = (out: string, options: Partial<BuildOptions> = {}) =>
   buildSite({ dir: store, out: path.join(base, out), title: "Demo", cacheDir, ...options });
-
-/** Every file of a folder with its bytes, for a whole-site comparison. */
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const rel of await listFiles(dir)) files.set(rel, (await fs.readFile(path.join(dir, rel))).toString("base64"));
-  return files;
-}
 
 /** The first record file of `key` in the temp store (oldest version). */
 async function firstVersion(key: string): Promise<string> {
@@ -70,7 +63,7 @@ describe("the build cache", () => {
     expect((await fs.readdir(base)).sort()).toEqual(["cache", "site", "store"]);
     const plain = await build("plain", { cache: false });
     expect(plain.unchanged).toBe(false);
-    expect(await snapshot(site)).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(site)).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("builds again when a store file is touched, reusing every page, with the bytes of a cache-less build", async () => {
@@ -83,7 +76,7 @@ describe("the build cache", () => {
     expect((await build("site")).unchanged).toBe(true);
     const plain = await build("plain", { cache: false });
     expect(plain.reused).toBe(0);
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("takes a key's feed and compare data from the previous site while what they show is the same", async () => {
@@ -108,7 +101,7 @@ describe("the build cache", () => {
     await build("site", { title: "Other", baseUrl: "https://example.com/r/" });
     expect(await fs.readFile(path.join(base, "site", "keys/gif/feed.xml"), "utf8")).toContain("https://example.com/r/");
     await build("plain", { cache: false, title: "Other", baseUrl: "https://example.com/r/" });
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("builds again when a setting changes: another title, base URL or size cap is another site", async () => {
@@ -134,7 +127,7 @@ describe("the build cache", () => {
     expect(page).toContain('href="/b/assets/style.css"');
     expect(page).not.toContain("/a/");
     await build("plain", { cache: false, baseUrl: "https://example.com/b/" });
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("builds again when a store file is added, removed or renamed, or a folder appears", async () => {
@@ -188,7 +181,7 @@ describe("the build cache", () => {
     const page = await fs.readFile(path.join(base, "site", "artifacts", `${record.id.toLowerCase()}.html`), "utf8");
     expect(page).toContain("A line added after the first build.");
     await build("plain", { cache: false });
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it.each(["never", "always"] as const)(
@@ -203,7 +196,7 @@ describe("the build cache", () => {
       const again = await build("site", { readThread });
       expect(again.reused).toBeGreaterThan(0);
       await build("plain", { cache: false });
-      expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+      expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
     },
   );
 
@@ -235,13 +228,13 @@ describe("the build cache", () => {
     const next = await build("site");
     expect(next.unchanged).toBe(false);
     await build("plain", { cache: false });
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("fails, naming the file, when a version it reads again for a diff is gone; the site stays", async () => {
     await build("site");
     const { third } = await editSecond();
-    const before = await snapshot(path.join(base, "site"));
+    const before = await treeBytes(path.join(base, "site"));
     let gone = false;
     const onProgress = () => {
       if (gone) return;
@@ -249,7 +242,7 @@ describe("the build cache", () => {
       rmSync(third);
     };
     await expect(build("site", { onProgress })).rejects.toThrow(/irregular-data.* is gone: it changed while the site was being built; build again/);
-    expect(await snapshot(path.join(base, "site"))).toEqual(before);
+    expect(await treeBytes(path.join(base, "site"))).toEqual(before);
   });
 
   it("sees a deleted version and a changed run: neighbours, lineage and run pages follow", async () => {
@@ -263,7 +256,7 @@ describe("the build cache", () => {
     }
     await build("site");
     await build("plain", { cache: false });
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("starts afresh when the templates or the package version change", () => {
@@ -335,7 +328,7 @@ describe("the build cache", () => {
     await fs.writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
     await build("site");
     await build("plain", { cache: false });
-    expect(await snapshot(path.join(base, "site"))).toEqual(await snapshot(path.join(base, "plain")));
+    expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
   });
 
   it("puts the manifest in place only once the pack is written, having written it meanwhile", async () => {

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BuildError } from "../../src/errors.js";
 import { buildSite, type BuildOptions } from "../../src/site/build.js";
 import { FragmentPack } from "../../src/site/fragments.js";
-import { listFiles, tmpDir } from "../helpers/tmp-store.js";
+import { tmpDir, treeBytes } from "../helpers/tmp-store.js";
 import { CASES, FIXTURES } from "./site-helpers.js";
 
 let base: string;
@@ -20,13 +20,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await fs.rm(base, { recursive: true, force: true });
 });
-
-/** Every file of a built site and its bytes. */
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const rel of await listFiles(root)) files.set(rel, (await fs.readFile(path.join(root, rel))).toString("base64"));
-  return files;
-}
 
 describe.each(Object.keys(CASES))("the %s fixture", (name) => {
   it.each(["always", "never"] as const)("builds the same site on the large path, cold, unchanged and after a touch (reader thread: %s)", async (readThread) => {
@@ -41,14 +34,14 @@ describe.each(Object.keys(CASES))("the %s fixture", (name) => {
     expect(through).not.toHaveBeenCalled();
     const large = await build("large", { largeStore: 1 });
     expect(through).toHaveBeenCalledTimes(1);
-    const expected = await snapshot(path.join(base, "site-plain"));
+    const expected = await treeBytes(path.join(base, "site-plain"));
     expect(expected.size).toBeGreaterThan(10);
-    expect(await snapshot(path.join(base, "site-large"))).toEqual(expected);
+    expect(await treeBytes(path.join(base, "site-large"))).toEqual(expected);
     expect(large.problems).toEqual(plain.problems);
     // Without a cache (a scratch pack, written through the same way).
     await build("one-shot", { largeStore: 1, cache: false });
     expect(through).toHaveBeenCalledTimes(2);
-    expect(await snapshot(path.join(base, "site-one-shot"))).toEqual(expected);
+    expect(await treeBytes(path.join(base, "site-one-shot"))).toEqual(expected);
 
     // From the cache the large build wrote (its pack written through): the early stop, then a rebuild that reads
     // its fragments back from that pack.
@@ -62,7 +55,7 @@ describe.each(Object.keys(CASES))("the %s fixture", (name) => {
     expect(through).toHaveBeenCalledTimes(3);
     expect(touched.unchanged).toBe(false);
     expect(touched.reused).toBeGreaterThan(touched.pages / 2);
-    expect(await snapshot(path.join(base, "site-large"))).toEqual(expected);
+    expect(await treeBytes(path.join(base, "site-large"))).toEqual(expected);
   });
 });
 

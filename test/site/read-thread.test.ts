@@ -14,7 +14,7 @@ import { countRecordFiles, fragmentKey, startReader, streamRendered, type ReadTh
 import { streamStore } from "../../src/site/read.js";
 import { SiteRenderer } from "../../src/site/render.js";
 import { distEntry, ensureBuilt, runNode, writeScript } from "../helpers/processes.js";
-import { listFiles, tmpDir } from "../helpers/tmp-store.js";
+import { tmpDir, treeBytes } from "../helpers/tmp-store.js";
 import { FIXTURES } from "./site-helpers.js";
 
 let base: string;
@@ -24,13 +24,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
-
-/** Every file of a built site and its bytes. */
-async function snapshot(root: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const rel of await listFiles(root)) files.set(rel, (await fs.readFile(path.join(root, rel))).toString("base64"));
-  return files;
-}
 
 /** `keys` × `versions` Markdown records. */
 async function makeStore(dir: string, keys: number, versions: number): Promise<void> {
@@ -208,7 +201,7 @@ describe("buildSite with the reader thread", () => {
     const check = async () => {
       await buildSite({ dir, out: path.join(base, "one"), cache: false, readThread: "never" });
       const threaded = await buildSite({ dir, out: path.join(base, "two"), cacheDir, readThread: "always" });
-      expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+      expect(await treeBytes(path.join(base, "two"))).toEqual(await treeBytes(path.join(base, "one")));
       return threaded;
     };
     expect((await check()).reused).toBe(0);
@@ -229,6 +222,6 @@ describe("buildSite with the reader thread", () => {
     const run = await runNode(script, [dir, path.join(base, "two")]);
     expect(run.stdout.trim()).toBe("[]");
     await buildSite({ dir, out: path.join(base, "one"), cache: false, readThread: "never" });
-    expect(await snapshot(path.join(base, "two"))).toEqual(await snapshot(path.join(base, "one")));
+    expect(await treeBytes(path.join(base, "two"))).toEqual(await treeBytes(path.join(base, "one")));
   });
 });
