@@ -354,7 +354,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       }, (rel) => writer.statOf(rel));
       const snapshot = storeStamp === undefined || site === undefined ? undefined
         : { store: storeStamp, site, pages: model.pages.length, files: writer.count, problems };
-      await cache.save(fragments, files, snapshot, () => pack.settle());
+      await pack.settle();
+      cache.save(fragments, files, snapshot);
     }
     return { pages: model.pages.length, files: writer.count, problems, durationMs: performance.now() - started, reused, unchanged: false };
   } catch (err) {

@@ -239,27 +239,18 @@ export class BuildCache {
     rmSync(path.join(this.dir, MANIFEST), { force: true });
   }
 
-  /**
-   * Records the new build (after the swap); rewrites the pack when most of it is no longer used. `packWritten` ends
-   * when every byte of the pack is in its file: the manifest, which points into the pack, is put in place only then
-   * (a manifest ahead of its pack could read zeros from a crashed build's holes as fragments). It is written beside
-   * the old one meanwhile: on the 10k bench, the pack's last writes and the manifest's took ~15 ms and ~27 ms one
-   * after the other.
-   */
-  async save(fragments: Map<string, FragmentEntry>, files: Map<string, FileEntry>, snapshot: BuildSnapshot | undefined, packWritten: () => Promise<void>): Promise<void> {
+  /** Records the new build (after the swap); rewrites the pack when most of it is no longer used. */
+  save(fragments: Map<string, FragmentEntry>, files: Map<string, FileEntry>, snapshot?: BuildSnapshot): void {
     let pack = this.pack;
     let live = 0;
     for (const e of fragments.values()) live += e.length;
-    const compact = pack.size > 1 << 20 && live < pack.size / 2;
-    if (compact) {
-      // Compacting reads the pack and puts a new one in its place: only once the old one is written.
-      await packWritten();
+    if (pack.size > 1 << 20 && live < pack.size / 2) {
       const tmp = path.join(this.dir, `${PACK}.tmp`);
-      const compacted = pack.compactInto(tmp, fragments);
-      compacted.pack.close();
+      const compact = pack.compactInto(tmp, fragments);
+      compact.pack.close();
       renameSync(tmp, path.join(this.dir, PACK));
-      fragments = compacted.entries;
-      pack = compacted.pack;
+      fragments = compact.entries;
+      pack = compact.pack;
     }
     // Written entry by entry: at 100,000 artifacts the manifest as one object and one string was the build's
     // peak of memory. The text is the JSON of a Manifest, read back whole by readManifest.
@@ -276,7 +267,6 @@ export class BuildCache {
     } finally {
       closeSync(fd);
     }
-    if (!compact) await packWritten();
     renameSync(tmp, path.join(this.dir, MANIFEST));
     if (snapshot) {
       writeFileSync(`${tmp}`, JSON.stringify({ format: FORMAT, salt: this.salt, ...snapshot }));

@@ -1,9 +1,9 @@
 /** The build cache: a rebuild reuses what did not change, gives the bytes of a cache-less build, and stays out of the store and the site. */
-import { existsSync, promises as fs, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { promises as fs, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildSite, type BuildOptions } from "../../src/site/build.js";
-import { BuildCache, siteSalt, type FileEntry } from "../../src/site/cache.js";
+import { siteSalt } from "../../src/site/cache.js";
 import { TEMPLATES_DIR } from "../../src/site/render.js";
 import { listFiles, tmpDir, treeBytes } from "../helpers/tmp-store.js";
 import { FIXTURES } from "./site-helpers.js";
@@ -329,23 +329,6 @@ describe("the build cache", () => {
     await build("site");
     await build("plain", { cache: false });
     expect(await treeBytes(path.join(base, "site"))).toEqual(await treeBytes(path.join(base, "plain")));
-  });
-
-  it("puts the manifest in place only once the pack is written, having written it meanwhile", async () => {
-    const cache = BuildCache.open({ base: cacheDir, store, out: path.join(base, "site"), salt: "s" })!;
-    const manifest = path.join(cache.dir, "manifest.json");
-    const files = new Map<string, FileEntry>([["index.html", ["k", 1, 2, 3]]]);
-    let during: unknown;
-    await cache.save(new Map(), files, undefined, async () => {
-      during = { manifest: existsSync(manifest), written: existsSync(`${manifest}.tmp`) };
-    });
-    expect(during).toEqual({ manifest: false, written: true });
-    expect((JSON.parse(readFileSync(manifest, "utf8")) as { files: unknown }).files).toEqual({ "index.html": ["k", 1, 2, 3] });
-    // A pack that could not be written leaves no manifest pointing into it.
-    cache.forgetFiles();
-    await expect(cache.save(new Map(), files, undefined, () => Promise.reject(new Error("disk full")))).rejects.toThrow("disk full");
-    expect(existsSync(manifest)).toBe(false);
-    cache.release();
   });
 
   it("writes nothing of the cache into the site or the store", async () => {
