@@ -254,10 +254,24 @@ export function countRecordFiles(dir: string, limit: number): number {
     }
   };
   for (const entry of names(dir)) {
-    if (!entry.isDirectory() || (entry.name.startsWith("_") && entry.name !== UNKEYED_DIR) || entry.name.startsWith(".")) continue;
+    if (!entry.isDirectory() || !isRecordFolder(entry.name)) continue;
     for (const file of names(path.join(dir, entry.name))) {
       if (file.name.endsWith(".json") && ++n >= limit) return n;
     }
   }
   return n;
+}
+
+/** A store folder whose `.json` files countRecordFiles counts: a key's, or the unkeyed artifacts'. */
+function isRecordFolder(name: string): boolean {
+  return !((name.startsWith("_") && name !== UNKEYED_DIR) || name.startsWith("."));
+}
+
+/**
+ * Whether a file the store's tree stamp sees (its path relative to the store, with `/`) is one countRecordFiles
+ * counts: a build that stamps the store counts its record files on the way instead of listing every folder again.
+ */
+export function isRecordPath(rel: string): boolean {
+  const slash = rel.indexOf("/");
+  return slash > 0 && rel.indexOf("/", slash + 1) === -1 && rel.endsWith(".json") && isRecordFolder(rel.slice(0, slash));
 }

@@ -10,7 +10,8 @@ import { BuildError } from "../../src/errors.js";
 import type { StoreProblem } from "../../src/store/backend.js";
 import { buildSite } from "../../src/site/build.js";
 import { packArtifact } from "../../src/site/fragments.js";
-import { countRecordFiles, fragmentKey, startReader, streamRendered, type ReadThread } from "../../src/site/read-thread.js";
+import { treeStamp } from "../../src/site/cache.js";
+import { countRecordFiles, fragmentKey, isRecordPath, startReader, streamRendered, type ReadThread } from "../../src/site/read-thread.js";
 import { streamStore } from "../../src/site/read.js";
 import { SiteRenderer } from "../../src/site/render.js";
 import { distEntry, ensureBuilt, runNode, writeScript } from "../helpers/processes.js";
@@ -190,6 +191,23 @@ describe("countRecordFiles", () => {
     expect(countRecordFiles(dir, 100)).toBe(13);
     expect(countRecordFiles(dir, 5)).toBe(5);
     expect(countRecordFiles(path.join(base, "nope"), 5)).toBe(0);
+  });
+
+  it("counts as the store's tree stamp sees files with isRecordPath (a build counts on the stamp's walk)", async () => {
+    const dir = path.join(base, "store");
+    await makeStore(dir, 3, 4);
+    for (const [folder, name] of [["_unkeyed", "2026-01-01T00-00-00.000Z.json"], ["_runs", "r.json"], [".hidden", "x.json"], ["_attachments", "a.json"]]) {
+      await fs.mkdir(path.join(dir, folder!), { recursive: true });
+      await fs.writeFile(path.join(dir, folder!, name!), "{}");
+    }
+    await fs.writeFile(path.join(dir, "top.json"), "{}");
+    await fs.writeFile(path.join(dir, "k-0", "photo.png"), "");
+    await fs.mkdir(path.join(dir, "k-1", "deeper"));
+    await fs.writeFile(path.join(dir, "k-1", "deeper", "x.json"), "{}");
+    let seen = 0;
+    expect(treeStamp(dir, "", (rel) => void (isRecordPath(rel) && seen++))).toBeDefined();
+    expect(seen).toBe(13);
+    expect(countRecordFiles(dir, 100)).toBe(seen);
   });
 });
 
