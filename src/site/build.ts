@@ -19,7 +19,7 @@ import { CorruptCacheError, FragmentPack, type FragmentEntry, type SplicedArtifa
 import { buildModel } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
-import { countRecordFiles, isRecordPath, startReader, streamRendered, THREAD_AFTER, useThread, type EarlyReader, type ReadThread } from "./read-thread.js";
+import { isRecordPath, startReader, StoreSize, streamRendered, useThread, type EarlyReader, type ReadThread } from "./read-thread.js";
 import { SiteRenderer, type RenderedArtifact } from "./render.js";
 import { SiteWriter, checkOut, defaultWriterThreads, type FileData } from "./write.js";
 import { normalizeBaseUrl } from "./extras/base-url.js";
@@ -139,28 +139,15 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
   const cache = useCache ? BuildCache.open({ base: cacheBase(options.cacheDir), store: options.dir, out, salt }) : undefined;
   // A store of a few thousand records (`big`): a reader thread, and writer threads from the first file (as many
   // files). One of LARGE_STORE or more (`large`): no fragment or diff held in memory: they would not fit the budget
-  // anyway. Counted (listings only) after the early stop when there is a snapshot to stop for, else first; `large`
-  // after the reader thread is started when it can be (counting a 10k store to the end delayed it ~10 ms).
-  let big: boolean | undefined;
-  let large: boolean | undefined;
+  // anyway. Known from the store's stamp where there is one, else counted when first asked.
   const largeAt = options.largeStore ?? LARGE_STORE;
-  const isBig = () => (big ??= countRecordFiles(options.dir, THREAD_AFTER) >= THREAD_AFTER);
-  const isLarge = (): boolean => {
-    if (large === undefined) {
-      // A store known to be small is not counted again; one not counted yet is counted once for both.
-      if (big === false && largeAt > THREAD_AFTER) return (large = false);
-      const counted = countRecordFiles(options.dir, Math.max(largeAt, THREAD_AFTER));
-      big ??= counted >= THREAD_AFTER;
-      large = counted >= largeAt;
-    }
-    return large;
-  };
-  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: isBig() });
+  const size = new StoreSize(options.dir, largeAt);
+  const streamOptions = () => ({ maxFileSize: options.maxFileSize, renderer, thread: options.readThread, big: size.big });
   // A large build bounds the heap's growth before it loads the previous build's manifest: loaded under V8's own rule,
   // its garbage grew the heap early, and a 100k rebuild after a touch peaked at ~550 MB.
   let bounded = false;
   const previousBuild = () => {
-    if (isLarge() && !bounded) bounded = boundHeapGrowth();
+    if (size.large && !bounded) bounded = boundHeapGrowth();
     return cache?.previous;
   };
   // The store as this build sees it, before reading it: a file changed while the build reads makes the next build
@@ -175,16 +162,13 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     if (cache?.hasSnapshot !== true && useThread(options.dir, streamOptions())) {
       early = startReader(options.dir, { ...streamOptions(), known: cache?.hasManifest ? previousBuild()?.fragments.keys() : undefined });
     }
-    // The stamp sees every file: it counts the record files for `large` too (a second listing of a 10k store was ~15 ms
+    // The stamp sees every file: it counts the record files on the way (listing a 10k store's folders again was ~15 ms
     // between the stamp and the first records).
     let recordFiles = 0;
     storeStamp = cache && treeStamp(options.dir, JSON.stringify([title, baseUrl ?? null, options.maxFileSize ?? null]), (rel) => {
       if (isRecordPath(rel)) recordFiles++;
     });
-    if (storeStamp !== undefined && large === undefined) {
-      large = recordFiles >= largeAt;
-      big ??= recordFiles >= THREAD_AFTER;
-    }
+    if (storeStamp !== undefined) size.counted(recordFiles);
     const same = cache?.unchanged(storeStamp, out);
     if (same) {
       // Nothing the site is made of changed, and the site is as the last build left it: it is already the result.
@@ -195,8 +179,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       options.onProgress?.(same.files, same.files);
       return { pages: same.pages, files: same.files, problems, durationMs: performance.now() - started, reused: same.files, unchanged: true };
     }
-    largeStore = isLarge();
-    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: isBig() });
+    largeStore = size.large;
+    writer = await SiteWriter.open(out, options.dir, { threads: workers, big: size.big });
   } catch (err) {
     early?.cancel();
     cache?.release();

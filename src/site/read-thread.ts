@@ -262,6 +262,35 @@ export function countRecordFiles(dir: string, limit: number): number {
   return n;
 }
 
+/**
+ * Whether a store has THREAD_AFTER record files or more (`big`), and `largeAt` or more (`large`): counted from folder
+ * listings when first asked (once for both when neither is known yet), or told by a walk that saw every file.
+ */
+export class StoreSize {
+  private isBig: boolean | undefined;
+  private isLarge: boolean | undefined;
+
+  constructor(private readonly dir: string, private readonly largeAt: number) {}
+
+  get big(): boolean {
+    return (this.isBig ??= countRecordFiles(this.dir, THREAD_AFTER) >= THREAD_AFTER);
+  }
+
+  get large(): boolean {
+    if (this.isLarge === undefined) {
+      if (this.isBig === false && this.largeAt > THREAD_AFTER) return (this.isLarge = false);
+      this.counted(countRecordFiles(this.dir, Math.max(this.largeAt, THREAD_AFTER)));
+    }
+    return this.isLarge!;
+  }
+
+  /** The store's record files, all of them (see isRecordPath), as a walk of the whole store counted them. */
+  counted(files: number): void {
+    this.isBig ??= files >= THREAD_AFTER;
+    this.isLarge ??= files >= this.largeAt;
+  }
+}
+
 /** A store folder whose `.json` files countRecordFiles counts: a key's, or the unkeyed artifacts'. */
 function isRecordFolder(name: string): boolean {
   return !((name.startsWith("_") && name !== UNKEYED_DIR) || name.startsWith("."));

@@ -11,7 +11,7 @@ import type { StoreProblem } from "../../src/store/backend.js";
 import { buildSite } from "../../src/site/build.js";
 import { packArtifact } from "../../src/site/fragments.js";
 import { treeStamp } from "../../src/site/cache.js";
-import { countRecordFiles, fragmentKey, isRecordPath, startReader, streamRendered, type ReadThread } from "../../src/site/read-thread.js";
+import { countRecordFiles, fragmentKey, isRecordPath, startReader, StoreSize, streamRendered, THREAD_AFTER, type ReadThread } from "../../src/site/read-thread.js";
 import { streamStore } from "../../src/site/read.js";
 import { SiteRenderer } from "../../src/site/render.js";
 import { distEntry, ensureBuilt, runNode, writeScript } from "../helpers/processes.js";
@@ -191,6 +191,21 @@ describe("countRecordFiles", () => {
     expect(countRecordFiles(dir, 100)).toBe(13);
     expect(countRecordFiles(dir, 5)).toBe(5);
     expect(countRecordFiles(path.join(base, "nope"), 5)).toBe(0);
+  });
+
+  it("tells a store's size from its listings when first asked, or from a count of the whole store", async () => {
+    const dir = path.join(base, "store");
+    await makeStore(dir, 3, 4);
+    const listed = new StoreSize(dir, 10);
+    expect([listed.big, listed.large]).toEqual([false, true]);
+    expect(new StoreSize(dir, 12).large).toBe(true);
+    expect(new StoreSize(dir, 13).large).toBe(false);
+    // Told by a walk, it lists nothing (the folder does not exist): the count stands.
+    const told = new StoreSize(path.join(base, "nope"), 20_000);
+    told.counted(THREAD_AFTER);
+    expect([told.big, told.large]).toEqual([true, false]);
+    told.counted(30_000);
+    expect(told.large).toBe(false);
   });
 
   it("counts as the store's tree stamp sees files with isRecordPath (a build counts on the stamp's walk)", async () => {
