@@ -11,7 +11,12 @@ export class LiveOut {
   /** Every file the site holds, by site path. */
   private readonly files = new Set<string>();
 
-  constructor(readonly root: string) {}
+  /** The folder, resolved once: paths are joined to it, and removals climb up to it and stop there. */
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
 
   /**
    * Records a file already in the folder (written by the first, full build). Nothing of its bytes is kept: a later
@@ -76,7 +81,7 @@ export class LiveOut {
 
   /** The absolute path for a site path; refuses anything that is not a plain relative path inside the folder. */
   private target(rel: string): string {
-    return sitePath(path.resolve(this.root), rel);
+    return sitePath(this.root, rel);
   }
 }
 
