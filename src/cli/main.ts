@@ -85,11 +85,14 @@ function readVersion(): string {
   return pkg.version;
 }
 
-// Run only as the bin (also through npm's symlink), not when imported.
-if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+/** Runs the CLI on the process's arguments and ends the process with its exit code (bin.ts, or this file as the bin). */
+export async function runAsBin(): Promise<void> {
   process.exitCode = await main(hideBin(process.argv));
   // Every command is done once `main` resolves (watch mode too: it resolves when stopped). Exiting now skips
   // waiting for the site's threads to wind down (~10 ms of a build). Output still on its way (a pipe that is
   // written asynchronously, on some systems) is let through first.
   if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
+
+// Run as the bin when started as a file (also through npm's symlink), not when imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) await runAsBin();

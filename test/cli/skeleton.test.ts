@@ -65,7 +65,8 @@ describe("the artifacts command", () => {
     expect(quiet.code).toBe(1);
     expect(quiet.stderr).toMatch(/^Invalid link "ftp:\/\/example.com": protocol "ftp:" is not allowed[^\n]*\n$/);
     expect(debug.code).toBe(1);
-    expect(debug.stderr).toMatch(/\n\s+at .*\.js:\d+:\d+/);
+    // The bundled command's frames name the TypeScript sources (its source maps, turned on by --debug).
+    expect(debug.stderr).toMatch(/\n\s+at assertUrl \(.*src\/store\/rules\.ts:\d+:\d+\)/);
   });
 
   it("ARTIFACTS_DIR is the default store; --dir overrides it; a bad ARTIFACTS_NOW is refused", async () => {
