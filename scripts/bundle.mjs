@@ -23,6 +23,13 @@ await build({
   platform: "node",
   target: "node20",
   external: ["jsdom", "dompurify", "chokidar"],
+  // yargs lays out help with `string-width`, which costs every run ~17 ms as it loads (see string-width-lite.mjs).
+  plugins: [{
+    name: "string-width-lite",
+    setup(b) {
+      b.onResolve({ filter: /^string-width$/ }, () => ({ path: path.join(root, "scripts", "string-width-lite.mjs") }));
+    },
+  }],
   // Bundled CommonJS packages (yargs' helpers) call `require`, which an ES module does not have.
   banner: { js: 'import { createRequire as __artifactsRequire } from "node:module";\nconst require = __artifactsRequire(import.meta.url);' },
   // Positions only: the sources stay in src/ (and the bundle stays as small as it was).

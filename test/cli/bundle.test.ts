@@ -1,7 +1,8 @@
 /**
  * The installed command is the bundle scripts/bundle.mjs makes of dist/cli/main.js (package.json's bin names it; the
  * other CLI tests run it too). These compare it with the unbundled command it is made from, on the paths the other
- * tests do not reach: the site's reader thread, which the bundle starts from a file of its own.
+ * tests do not reach: the site's reader thread, which the bundle starts from a file of its own, and the help's layout,
+ * which the bundle measures with scripts/string-width-lite.mjs.
  */
 import { promises as fs, readFileSync } from "node:fs";
 import os from "node:os";
@@ -12,6 +13,7 @@ import { BIN, ensureBuilt, repoRoot } from "../helpers/processes.js";
 import { tmpDir, treeBytes } from "../helpers/tmp-store.js";
 import { cli, cleanEnv, makeRecord, writeRecord } from "./run-cli.js";
 import { spawnSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
 
 const UNBUNDLED = path.join(repoRoot, "dist", "cli", "main.js");
 
@@ -66,5 +68,27 @@ describe("the bundled command", () => {
     const a = await treeBytes(path.join(base, "bundled"));
     expect(a.size).toBeGreaterThan(keys * versions);
     expect(a).toEqual(await treeBytes(path.join(base, "plain")));
+  });
+
+  it("lays out every command's help as the unbundled command does (its string-width is string-width-lite.mjs)", () => {
+    const commands = [[], ["build"], ["watch"], ["ls"], ["inspect"], ["delete"], ["create"], ["create", "table"], ["create", "markdown"], ["update-progress"], ["prune"]];
+    for (const command of commands) {
+      const help = (main: string) => spawnSync(process.execPath, [main, ...command, "--help"], { env: cleanEnv(), encoding: "utf8" });
+      const bundled = help(BIN);
+      expect(bundled.status, command.join(" ")).toBe(0);
+      expect(bundled.stdout.length).toBeGreaterThan(200);
+      expect(bundled.stdout, `${command.join(" ")} --help`).toBe(help(UNBUNDLED).stdout);
+    }
+  });
+});
+
+describe("string-width-lite", () => {
+  it("measures text as the string-width package does: ASCII, ANSI colours, wide, combining and emoji characters", async () => {
+    const litePath = pathToFileURL(path.join(repoRoot, "scripts", "string-width-lite.mjs")).href;
+    const { default: lite } = await import(litePath) as { default: (text: unknown, options?: object) => number };
+    const { default: real } = await import("string-width") as { default: (text: string, options?: object) => number };
+    const samples = ["", "abc", "artifacts build --out <folder>", "\u001b[31mred\u001b[39m", "日本語のテキスト", "ｆｕｌｌ", "café", "e\u0301", "a\u200bb", "—em dash…", "tab\there", "😀 ok", "한국어"];
+    for (const text of samples) expect(lite(text), JSON.stringify(text)).toBe(real(text));
+    expect(lite(42)).toBe(0);
   });
 });
