@@ -54,3 +54,19 @@ describe("page keys of version pages", () => {
     expect(keys()).toEqual(before);
   });
 });
+
+describe("page keys of the lists of runs", () => {
+  it("follow a run's count of artifacts, not which artifacts it has or what they hold", () => {
+    const before = keys();
+    const lists = (k: Map<string, string>) => [k.get("index.html"), k.get("runs/index.html")];
+    expect(lists(before).every((k) => typeof k === "string")).toBe(true);
+    // v5 (unkeyed, made in run r1) holds something else: its run's page changes, the lists do not.
+    const changed = keys({ hashes: new Map([[id(5), "new"]]) });
+    expect(changed.get("runs/r1.html")).not.toBe(before.get("runs/r1.html"));
+    expect(lists(changed)).toEqual(lists(before));
+    // A record moves from run r2 to r1: both counts change, and so do both lists.
+    const moved = keys({ records: records.map((r, i) => (i === 2 ? { ...r, flowRunId: "r1" } : r)) });
+    expect(moved.get("runs/index.html")).not.toBe(before.get("runs/index.html"));
+    expect(moved.get("index.html")).not.toBe(before.get("index.html"));
+  });
+});
