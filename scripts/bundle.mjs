@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * Bundles the `artifacts` command (dist/cli/bin.js, from tsc) into dist/bundle/: one file per entry point, so a run
- * loads a handful of files instead of ~100 modules. Each file has a source map that leads back to src/ (through tsc's
- * maps), which the command turns on under `--debug`, so stack traces name the TypeScript lines. The site's reader thread is an entry point of its own
+ * loads a handful of files instead of ~100 modules. The site's reader thread is an entry point of its own
  * (read-thread.ts starts `./read-worker.js` beside the code that starts it). The library (dist/index.js) is not
- * bundled. jsdom, DOMPurify and chokidar stay packages, loaded from node_modules when first needed.
+ * bundled. jsdom, DOMPurify and chokidar stay packages, loaded from node_modules when first needed. Each file has a
+ * source map that leads back to src/ (through tsc's maps), which the command turns on under `--debug`.
  */
 import { build } from "esbuild";
 import { rmSync } from "node:fs";

@@ -66,9 +66,9 @@ export interface RendererOptions {
 /**
  * Eta's `include` gives a partial its caller's fields and its own data, spread into a new object (`{...it, ...data}`):
  * ~1 µs a call, most of it the spread, whose source objects differ in shape from page to page (the 10k build makes
- * ~200,000 includes, nearly all on the main thread in its page phase). Here a partial gets its data object itself, with the
- * caller's `h`, `root` and `page` set on it where it has none of its own (`withCaller`), or the caller's `it` when it
- * is given no data. So a partial reads its data and those three fields of its caller's, and no other
+ * ~200,000 includes, nearly all on the main thread in its page phase). Here a partial gets its data object itself,
+ * with the caller's `h`, `root` and `page` set on it where it has none of its own (`withCaller`), or the caller's
+ * `it` when it is given no data. So a partial reads its data and those three fields of its caller's, and no other
  * (docs/decisions.md; test/site/render-include.test.ts holds the templates to it). The data is always an object
  * literal written at the call site, so nothing else sees the fields set on it.
  */
