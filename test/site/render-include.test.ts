@@ -1,17 +1,15 @@
-// How an include hands a partial its `it` (render.ts, LEAN_INCLUDE): its data, with the caller's h, root and page —
+// How an include hands a partial its `it` (site-eta.ts, LEAN_INCLUDE): its data, with the caller's h, root and page —
 // not eta's spread of every caller field. The templates must keep to that: every other field a partial reads is in
 // the data of each of its includes.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Eta } from "eta";
 import { afterAll, describe, expect, it } from "vitest";
-import { SiteRenderer, TEMPLATES_DIR } from "../../src/site/render.js";
+import { TEMPLATES_DIR } from "../../src/site/render.js";
+import { siteEta } from "../../src/site/site-eta.js";
 
 const base = mkdtempSync(path.join(os.tmpdir(), "ap-include-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-const etaOf = (renderer: SiteRenderer) => (renderer as unknown as { eta: Eta }).eta;
 
 describe("include", () => {
   it("gives a partial its data and its caller's h, root and page, and no other field of the caller's", () => {
@@ -19,7 +17,7 @@ describe("include", () => {
     mkdirSync(path.join(dir, "partials"), { recursive: true });
     writeFileSync(path.join(dir, "caller.eta"), `<%~ include("/partials/probe", { own: 1 }) %>|<%~ include("/partials/probe", { own: 2, root: "mine/" }) %>|<%~ include("/partials/probe") %>`);
     writeFileSync(path.join(dir, "partials", "probe.eta"), `<%= it.own %> <%= it.h.name %> <%= it.root %> <%= it.page %> <%= it.other %>`);
-    const html = etaOf(new SiteRenderer({ templatesDir: dir })).render("/caller", { h: { name: "helpers" }, root: "../", page: "p", other: "secret" });
+    const html = siteEta(dir).render("/caller", { h: { name: "helpers" }, root: "../", page: "p", other: "secret" });
     // Given no data, a partial reads its caller's `it` as it is.
     expect(html).toBe("1 helpers ../ p undefined|2 helpers mine/ p undefined|undefined helpers ../ p secret");
   });
