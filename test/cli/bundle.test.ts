@@ -1,5 +1,5 @@
 /**
- * The installed command is the bundle scripts/bundle.mjs makes of dist/cli/main.js (package.json's bin names it; the
+ * The installed command is the bundle scripts/bundle.mjs makes of dist/cli/bin.js (package.json's bin names it; the
  * other CLI tests run it too). These compare it with the unbundled command it is made from, on the paths the other
  * tests do not reach: the site's reader thread, which the bundle starts from a file of its own, and the help's layout,
  * which the bundle measures with scripts/string-width-lite.mjs.
