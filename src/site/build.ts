@@ -181,6 +181,8 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     }
     largeStore = size.large;
     writer = await SiteWriter.open(out, options.dir, { threads: workers, big: size.big });
+    // The extras written during the read wait for the pages (SiteWriter.hold), but in a large build: they would not fit.
+    if (!largeStore) writer.hold();
   } catch (err) {
     early?.cancel();
     cache?.release();
@@ -286,6 +288,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       }, diff);
     });
     collector.finish();
+    writer.release();
     renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 

@@ -91,6 +91,8 @@ export class WritePool {
   private waiters: Array<() => void> = [];
   /** Buffers the thread handed back, for the next batches. */
   private spare: ArrayBuffer[] = [];
+  /** Batches kept back while held (see `hold`), in order. */
+  private held: Array<{ id: number; files: (string | number)[][]; bytes: ArrayBuffer }> | undefined;
 
   constructor(private readonly onWritten?: OnWritten) {
     // A small young generation: the thread only passes strings through, and a large one just holds garbage longer.
@@ -128,9 +130,25 @@ export class WritePool {
     if (this.batch.length >= BATCH_FILES || this.batchBytes >= BATCH_BYTES) this.flush();
   }
 
+  /**
+   * Keeps the batches from the thread until `release`: the thread then writes nothing meanwhile, and nothing wakes
+   * it (see SiteWriter.hold).
+   */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Hands the thread the batches kept back, in order, and every later one as it fills. */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const msg of held ?? []) this.worker.postMessage(msg, [msg.bytes]);
+  }
+
   /** Waits until at most `bytes` are waiting to be written; throws the thread's failure. */
   async drain(bytes = 0): Promise<void> {
     this.flush();
+    this.release();
     while (!this.failure && this.queuedBytes > bytes) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.check();
   }
@@ -184,7 +202,8 @@ export class WritePool {
       f.data = null;
       return [f.abs, at - start];
     });
-    this.worker.postMessage({ id, files: list, bytes: buffer }, [buffer]);
+    if (this.held) this.held.push({ id, files: list, bytes: buffer });
+    else this.worker.postMessage({ id, files: list, bytes: buffer }, [buffer]);
     this.batch = [];
     this.batchBytes = 0;
   }

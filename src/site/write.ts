@@ -125,6 +125,8 @@ export class SiteWriter {
   private readonly threads: number;
   private readonly poolAfter: number;
   private pools: WritePool[] = [];
+  /** See `hold`. */
+  private holding = false;
   /**
    * The numbers of each file a writer thread wrote, as it took them right after writing (see statOf): the index of
    * its 5 numbers in `stats`, by site path.
@@ -174,6 +176,7 @@ export class SiteWriter {
     const abs = this.target(rel);
     if (this.threads > 0 && this.pools.length === 0 && this.written >= this.poolAfter) {
       this.pools = Array.from({ length: this.threads }, () => new WritePool((rels, stats) => this.keepStats(rels, stats)));
+      if (this.holding) for (const p of this.pools) p.hold();
     }
     const n = this.written++;
     if (this.pools.length > 0) {
@@ -205,6 +208,21 @@ export class SiteWriter {
     }
     this.stats.set(stats, this.statCount * 5);
     for (const rel of rels) this.statAt.set(rel, 5 * this.statCount++);
+  }
+
+  /**
+   * Files handed to the writer threads from now on wait, encoded, until `release` (a file written on this thread is
+   * written as ever). A build holds them while the store is read, when both cores are busy reading, rendering and
+   * collecting: the threads' file creation then runs beside the pages, where a core is free.
+   */
+  hold(): void {
+    this.holding = true;
+    for (const p of this.pools) p.hold();
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const p of this.pools) p.release();
   }
 
   /** Waits while the writer thread is far behind, so rendered pages do not pile up in memory. */

@@ -74,6 +74,32 @@ describe("SiteWriter with a writer thread", () => {
     await writer.abort();
     expect(await fs.readdir(base)).toEqual(["store"]);
   });
+
+  it("holds what it is given until released: nothing reaches the disk, then everything, in order", async () => {
+    const out = path.join(base, "site");
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 1, big: true });
+    writer.hold();
+    // Past a batch's size several times over, so batches fill while held.
+    const content = (i: number) => `${i} ${"é".repeat(40_000)}`;
+    for (let i = 0; i < 40; i++) writer.writeSync(`held/${i}.html`, content(i));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await fs.readdir(writer.tmp)).toEqual([]);
+    writer.release();
+    await writer.commit();
+    for (let i = 0; i < 40; i++) expect(await fs.readFile(path.join(out, `held/${i}.html`), "utf8")).toBe(content(i));
+  });
+
+  it("lets keepUp through while held: waiting for the thread releases what it holds", async () => {
+    const out = path.join(base, "site");
+    const writer = await SiteWriter.open(out, path.join(base, "store"), { threads: 1, big: true });
+    writer.hold();
+    // More than the backlog at which keepUp waits (16 MB).
+    const big = new Uint8Array(1 << 20).fill(7);
+    for (let i = 0; i < 20; i++) writer.writeSync(`big/${i}.bin`, big);
+    await writer.keepUp();
+    await writer.commit();
+    expect((await fs.readdir(path.join(out, "big"))).length).toBe(20);
+  });
 });
 
 describe("buildSite with writer threads", () => {
