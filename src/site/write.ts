@@ -220,6 +220,7 @@ export class SiteWriter {
     for (const p of this.pools) p.hold();
   }
 
+  /** Hands the held files to the writer threads, in order (a `keepUp` that has to wait does it for its pool). */
   release(): void {
     this.holding = false;
     for (const p of this.pools) p.release();
