@@ -3,7 +3,7 @@
  * memory: a page that shows an artifact reads its fragment back by offset. This keeps a 100,000-artifact build
  * flat in memory, and the same file is the render cache of the next build (see cache.ts).
  */
-import { ftruncateSync, openSync } from "node:fs";
+import { fstatSync, ftruncateSync, openSync, rmSync } from "node:fs";
 import { AppendFile } from "./append-file.js";
 import type { RenderedArtifact } from "./render.js";
 
@@ -135,8 +135,17 @@ export class FragmentPack {
 
   /** Opens (or makes) the pack at `file`, keeping its first `keep` bytes: anything after them is a crashed build's. */
   constructor(readonly file: string, keep: number) {
-    const fd = openSync(file, keep === 0 ? "w+" : "r+");
-    ftruncateSync(fd, keep);
+    let fd: number;
+    if (keep === 0) {
+      // A new file, not an old one truncated to nothing: ext4 writes back a file truncated to 0 when it is closed
+      // ("auto_da_alloc", a guard for programs that rewrite files in place), and closing a 10k build's pack then took
+      // ~18 ms of the build's end.
+      rmSync(file, { force: true });
+      fd = openSync(file, "wx+");
+    } else {
+      fd = openSync(file, "r+");
+      if (fstatSync(fd).size !== keep) ftruncateSync(fd, keep);
+    }
     this.bytes = new AppendFile(fd, keep, PACK_MEMORY);
   }
 
