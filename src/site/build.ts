@@ -16,7 +16,7 @@ import type { StoreProblem } from "../store/backend.js";
 import type { ArtifactRecord } from "../types.js";
 import { BuildCache, cacheBase, siteSalt, treeStamp, type FileEntry } from "./cache.js";
 import { CorruptCacheError, FragmentPack, type FragmentEntry, type SplicedArtifact } from "./fragments.js";
-import { buildModel } from "./model.js";
+import { buildModel, Interner, slimRecord } from "./model.js";
 import { PageKeys } from "./page-keys.js";
 import { DEFAULT_TITLE, SITE_ASSETS } from "./paths.js";
 import { isRecordPath, startReader, StoreSize, streamRendered, useThread, type EarlyReader, type ReadThread } from "./read-thread.js";
@@ -277,7 +277,7 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       }
       fragments.set(key, entry);
       entryOf.set(record.id, entry);
-      const meta = slim(record, shared);
+      const meta = slimRecord(record, shared);
       // Only a cached build needs page keys; a one-shot build keeps no hash per record.
       if (cache) hashOf.set(meta, key);
       records.push(meta);
@@ -372,33 +372,5 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
       pack.discard();
       rmSync(scratch, { recursive: true, force: true });
     }
-  }
-}
-
-/**
- * A record without its data and description: the pages take its HTML and description text from the fragment pack,
- * so neither need stay in memory (the page keys stand on the record file's hash, not on these fields).
- */
-function slim(record: ArtifactRecord, shared: Interner): ArtifactRecord {
-  return {
-    ...record, data: null, description: null, key: shared.of(record.key), type: shared.of(record.type),
-    flowRunId: shared.of(record.flowRunId), taskRunId: shared.of(record.taskRunId),
-    updated: record.updated === record.created ? record.created : record.updated,
-  } as unknown as ArtifactRecord;
-}
-
-/**
- * One string for equal values: every record file parses to its own copy of its key, type and run ids, which the
- * build kept for each of its records (at 100,000 records ~40 % of the live heap was strings, and a big build's
- * time goes to full collections of that heap: see LARGE_STORE).
- */
-class Interner {
-  private readonly strings = new Map<string, string>();
-  of<T extends string | null>(value: T): T {
-    if (value === null) return value;
-    const hit = this.strings.get(value);
-    if (hit !== undefined) return hit as T;
-    this.strings.set(value, value);
-    return value;
   }
 }
