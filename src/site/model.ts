@@ -262,7 +262,7 @@ export function slimRecord(record: ArtifactRecord, shared: Interner): ArtifactRe
 /**
  * One string for equal values: every record file parses to its own copy of its key, type and run ids, which the
  * build kept for each of its records (at 100,000 records ~40 % of the live heap was strings, and a big build's
- * time goes to full collections of that heap: see LARGE_STORE).
+ * time goes to full collections of that heap: see LARGE_STORE in build.ts).
  */
 export class Interner {
   private readonly strings = new Map<string, string>();
