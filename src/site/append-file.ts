@@ -38,6 +38,8 @@ export class AppendFile {
   private lastEnd = -1;
   /** The background write started by `writeBehind`, until it ends; the file is not closed before. */
   private behind: Promise<void> | undefined;
+  /** Set by the first close or discard: the file number is given back once, and nothing is written after. */
+  private closed = false;
 
   /**
    * `fd` open for reading and writing; appends start at `start`. `budget`: bytes held in memory before the file is
@@ -138,8 +140,9 @@ export class AppendFile {
     if (this.behind === behind) this.behind = undefined;
   }
 
-  /** Writes everything appended and closes the file (once a background write has ended). */
+  /** Writes everything appended and closes the file (once a background write has ended); then does nothing. */
   close(): void {
+    if (this.closed) return;
     try {
       this.flush();
     } finally {
@@ -156,13 +159,20 @@ export class AppendFile {
 
   /** Closes the file without writing what is held (a scratch file about to be removed). */
   discard(): void {
+    if (this.closed) return;
     this.held = undefined;
     this.pending = [];
     this.closeFd();
   }
 
-  /** Closes the file now, or when the background write ends: never under a write in flight (the number could be reused). */
+  /**
+   * Closes the file now, or when the background write ends: never under a write in flight (the number could be reused).
+   * Once only: a second close of the number (a failed build closes its pack twice, in its wipe and its `finally`) would
+   * close whatever file took the number meanwhile.
+   */
   private closeFd(): void {
+    if (this.closed) return;
+    this.closed = true;
     const behind = this.behind;
     if (behind === undefined) closeSync(this.fd);
     else void behind.catch(() => undefined).then(() => closeSync(this.fd));

@@ -1,5 +1,5 @@
 /** AppendFile: runs appended, read back by offset from memory or from the file, the same bytes either way. */
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, promises as fs } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, statSync, writeFileSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppendFile } from "../../src/site/append-file.js";
@@ -117,6 +117,31 @@ describe("AppendFile", () => {
       await g.settle();
       expect(readFileSync(file).equals(Buffer.concat(all)), end).toBe(true);
     }
+  });
+
+  it("closes its file once however often it is closed or discarded, also during a background write", async () => {
+    const file = path.join(dir, "f.bin");
+    const all = runs(12);
+    const f = new AppendFile(openSync(file, "w+"), 0, 64 << 20);
+    for (const bytes of all) f.append(bytes);
+    // A build that fails while its pack is written behind closes it in its wipe and again in its `finally`.
+    f.writeBehind();
+    f.close();
+    f.close();
+    f.discard();
+    await f.settle();
+    // The deferred closes have run; a second one would have failed (EBADF, unhandled) or closed this new file's number.
+    await new Promise((resolve) => setImmediate(resolve));
+    const other = openSync(path.join(dir, "other.bin"), "w");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(() => fstatSync(other)).not.toThrow();
+    closeSync(other);
+    expect(readFileSync(file).equals(Buffer.concat(all))).toBe(true);
+
+    const g = new AppendFile(openSync(file, "w+"), 0, 64 << 20);
+    g.append(all[0]!);
+    g.close();
+    expect(() => g.close()).not.toThrow();
   });
 
   it("throws a failed background write from settle", async () => {
