@@ -289,6 +289,9 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     });
     collector.finish();
     writer.release();
+    // The pack is the next build's cache, and complete once the store is read: its held fragments go to disk on
+    // libuv's pool during the pages (which still read them from memory), while a core is free, not at the end.
+    if (cache) pack.writeBehind();
     renderer.extras = collector.helpers();
     for (const p of renderProblems) report(p);
 
@@ -341,8 +344,6 @@ async function buildOnce(options: BuildOptions, useCache: boolean): Promise<Buil
     }
     writer.writeSync(SEARCH_PAGE, renderSearchPage(model.title, renderer.templatesDir));
     cache?.forgetFiles();
-    // The pack is the next build's cache: its held fragments go to disk while the site is settled and stamped.
-    if (cache) pack.writeBehind();
     await writer.commit();
     if (cache) {
       const site = treeStamp(writer.out, "", (rel, s) => {
