@@ -109,11 +109,19 @@ export class SearchIndexBuilder {
     const page = record.key === null ? artifactPage(record.id) : keyPage(record.key);
     const description = this.descriptionOf(record);
     const text = this.textOf(record);
-    const n = this.docs.length;
     this.docs.push([title, page, record.type, snippetOf(snippet || description || text)]);
+    this.indexTerms(this.docs.length - 1, title, `${description}\n${text}`);
+  }
+
+  /**
+   * Indexes document `n`'s terms. Apart from `add`, which reads records of every type: V8 optimised `add` whole
+   * with the terms loops in it, and each record type it met later threw that code away (5 optimisations of ~20 ms
+   * on the 10k bench); this part only ever sees strings.
+   */
+  private indexTerms(n: number, title: string, body: string): void {
     const titleTerms = new Set(terms(title));
     const all = new Set(titleTerms);
-    for (const t of terms(`${description}\n${text}`.slice(0, MAX_TEXT))) {
+    for (const t of terms(body.slice(0, MAX_TEXT))) {
       if (all.size >= MAX_TERMS_PER_DOC) break;
       all.add(t);
     }
