@@ -260,19 +260,20 @@ function inline(t: string): string {
     }
     if (kind === 1) giveUp();
     if (c === 0x77 || c === 0x57) {
-      // `www.` starts an autolink.
-      if ((t.charCodeAt(i + 1) | 0x20) === 0x77 && (t.charCodeAt(i + 2) | 0x20) === 0x77 && t.charCodeAt(i + 3) === DOT) giveUp();
+      // `www.` starts an autolink. Each look past the end is guarded: `charCodeAt` there is NaN (no match either way),
+      // but V8 threw away `inline`'s optimised code the first time one went past (a text ending in "w").
+      if (i + 3 < n && (t.charCodeAt(i + 1) | 0x20) === 0x77 && (t.charCodeAt(i + 2) | 0x20) === 0x77 && t.charCodeAt(i + 3) === DOT) giveUp();
       i++;
       continue;
     }
     if (c === 0x3a) {
       // `http://` and friends are autolinks.
-      if (t.charCodeAt(i + 1) === 0x2f && t.charCodeAt(i + 2) === 0x2f) giveUp();
+      if (i + 2 < n && t.charCodeAt(i + 1) === 0x2f && t.charCodeAt(i + 2) === 0x2f) giveUp();
       i++;
       continue;
     }
     if (c === 0x21) {
-      if (t.charCodeAt(i + 1) === LBRACKET) giveUp();
+      if (i + 1 < n && t.charCodeAt(i + 1) === LBRACKET) giveUp();
       i++;
       continue;
     }
